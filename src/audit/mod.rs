@@ -1,0 +1,393 @@
+//! One audit: run the enabled checks over an inventory and gather the
+//! findings, scores and coverage that every report renders.
+
+pub mod command;
+
+use std::collections::{BTreeMap, HashSet};
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::checks::{self, Catalogue, CheckDef, Context, Finding, Severity};
+use crate::diagnostic::{Diagnostic, InputError, did_you_mean};
+use crate::inventory::Inventory;
+use crate::inventory::dataflow::DataFlow;
+use crate::inventory::model::Tool;
+
+#[derive(Clone, Debug)]
+pub struct AuditOptions {
+    pub as_of: Date,
+    /// Only report these tools (stack-level findings are kept).
+    pub only_tools: Vec<String>,
+    /// Findings at or above this severity fail the run; `None` never fails.
+    pub fail_on: Option<Severity>,
+}
+
+/// Everything a report needs; reporters are pure functions of this.
+#[derive(Clone, Debug, Serialize)]
+pub struct AuditResult {
+    pub as_of: Date,
+    pub stack_path: String,
+    pub organization: Option<String>,
+    pub system_of_record: Option<String>,
+    pub fail_on: Option<Severity>,
+    pub tools: Vec<ToolSummary>,
+    /// The checks that ran, for reports that describe rules.
+    pub checks: Vec<CheckDef>,
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+    /// Integrations between tools (by id), for graphs.
+    pub edges: Vec<GraphEdge>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ToolSummary {
+    pub id: String,
+    pub name: String,
+    pub vendor: Option<String>,
+    pub category: String,
+    pub status: String,
+    pub owner: Option<String>,
+    pub annual_cost: Option<f64>,
+    pub currency: Option<String>,
+    pub renewal: Option<Date>,
+    pub url: Option<String>,
+    pub score: u32,
+    pub in_scope: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GraphEdge {
+    pub from: String,
+    pub to: String,
+    pub method: String,
+    pub direction: String,
+    pub data: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    pub tools_audited: usize,
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    pub info: usize,
+    /// 0 to 100; see [`score_penalty`].
+    pub score: u32,
+    /// Share (0 to 1) of tools holding personal or customer data that have a
+    /// data-flow path to or from the system of record; `None` without one.
+    pub integration_coverage: Option<f64>,
+    pub coverage_eligible: usize,
+    pub coverage_connected: usize,
+}
+
+impl Summary {
+    pub fn count(&self, s: Severity) -> usize {
+        match s {
+            Severity::Critical => self.critical,
+            Severity::High => self.high,
+            Severity::Medium => self.medium,
+            Severity::Low => self.low,
+            Severity::Info => self.info,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        Severity::DESCENDING.iter().map(|s| self.count(*s)).sum()
+    }
+}
+
+impl AuditResult {
+    /// True when a finding reaches the failure threshold.
+    pub fn fails(&self) -> bool {
+        self.fail_on
+            .is_some_and(|t| self.findings.iter().any(|f| f.severity >= t))
+    }
+
+    pub fn check(&self, id: &str) -> Option<&CheckDef> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+
+    pub fn tool(&self, id: &str) -> Option<&ToolSummary> {
+        self.tools.iter().find(|t| t.id == id)
+    }
+}
+
+/// Points a finding takes off its tool's score of 100.
+pub fn score_penalty(s: Severity) -> u32 {
+    match s {
+        Severity::Critical => 40,
+        Severity::High => 20,
+        Severity::Medium => 8,
+        Severity::Low => 3,
+        Severity::Info => 0,
+    }
+}
+
+/// Applies the inventory's `[checks]` table to the catalogue: which checks
+/// run, with which parameters and severities. Unknown ids are errors.
+fn configure(
+    inv: &Inventory,
+    catalogue: &Catalogue,
+) -> Result<(Vec<CheckDef>, BTreeMap<String, Severity>), InputError> {
+    let mut errors = Vec::new();
+    let ids = || catalogue.checks.iter().map(|c| c.id.as_str());
+    let unknown = |id: &str, loc, what: &str| {
+        let hint = did_you_mean(id, ids()).map_or(
+            "run `stackaudit checks list` for the ids".to_string(),
+            |m| format!("did you mean `{m}`?"),
+        );
+        Diagnostic::at(loc, format!("{what} names an unknown check `{id}`")).help(hint)
+    };
+    let mut disabled = HashSet::new();
+    for d in &inv.checks.disable {
+        if catalogue.get(&d.value).is_none() {
+            errors.push(unknown(&d.value, d.loc, "`checks.disable`"));
+        }
+        disabled.insert(d.value.as_str());
+    }
+    let mut severities = BTreeMap::new();
+    for (id, sev) in &inv.checks.severity {
+        if catalogue.get(&id.value).is_none() {
+            errors.push(unknown(&id.value, id.loc, "`checks.severity`"));
+        }
+        if let Some(s) = Severity::parse(sev) {
+            severities.insert(id.value.clone(), s);
+        }
+    }
+    let mut defs: Vec<CheckDef> = catalogue
+        .checks
+        .iter()
+        .filter(|c| !disabled.contains(c.id.as_str()))
+        .cloned()
+        .collect();
+    for (id, params) in &inv.checks.params {
+        let Some(def) = catalogue.get(id) else {
+            errors.push(unknown(id, params.loc, "`checks.params`"));
+            continue;
+        };
+        for (name, value) in &params.value {
+            match def.params.get(name) {
+                None => errors.push(
+                    Diagnostic::at(params.loc, format!("check `{id}` has no parameter `{name}`")).help(if def.params.is_empty() {
+                        "this check takes no parameters".to_string()
+                    } else {
+                        format!("its parameters: {}", def.params.keys().cloned().collect::<Vec<_>>().join(", "))
+                    }),
+                ),
+                Some(default) if json_kind(default) != json_kind(value) => errors.push(Diagnostic::at(
+                    params.loc,
+                    format!("parameter `{name}` of check `{id}` must be {}, like its default {default}", json_kind(default)),
+                )),
+                Some(_) => {
+                    if let Some(d) = defs.iter_mut().find(|d| &d.id == id) {
+                        d.params.insert(name.clone(), value.clone());
+                    }
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok((defs, severities))
+    } else {
+        Err(InputError::new(inv.path.clone(), errors))
+    }
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Bool(_) => "true or false",
+        serde_json::Value::Array(_) => "a list",
+        serde_json::Value::Object(_) => "a table",
+        serde_json::Value::Null => "null",
+    }
+}
+
+pub fn audit(
+    inv: &Inventory,
+    catalogue: &Catalogue,
+    options: &AuditOptions,
+) -> Result<AuditResult, InputError> {
+    let (defs, severities) = configure(inv, catalogue)?;
+    for id in &options.only_tools {
+        if inv.tool(id).is_none() {
+            let hint = did_you_mean(id, inv.tools.iter().map(|t| t.id.as_str()))
+                .map_or("name the id of a tool in the inventory".to_string(), |m| {
+                    format!("did you mean `{m}`?")
+                });
+            return Err(InputError::single(
+                inv.path.clone(),
+                Diagnostic::file(format!("--tool names no tool: `{id}`")).help(hint),
+            ));
+        }
+    }
+    let flow = DataFlow::compute(inv);
+    let ctx = Context {
+        inventory: inv,
+        flow: &flow,
+        as_of: options.as_of,
+    };
+    let mut findings = Vec::new();
+    for def in &defs {
+        match &def.rule {
+            Some(rule) => checks::rule::evaluate(&ctx, def, rule, &mut findings),
+            None => {
+                if let Some(evaluate) = checks::builtin_evaluator(&def.family, &def.id) {
+                    evaluate(&ctx, def, &mut findings);
+                }
+            }
+        }
+    }
+    if let Some(renewal) = defs.iter().find(|d| d.id == checks::contract::RENEWAL_DUE) {
+        checks::contract::escalate_renewals(&mut findings, renewal);
+    }
+    for f in &mut findings {
+        if let Some(s) = severities.get(&f.check) {
+            f.severity = *s;
+        }
+    }
+    if !options.only_tools.is_empty() {
+        findings.retain(|f| {
+            f.tool
+                .as_ref()
+                .is_none_or(|t| options.only_tools.contains(t))
+        });
+    }
+    sort_findings(&mut findings);
+
+    let tools = summarise_tools(inv, &findings);
+    let summary = summarise(inv, &flow, &tools, &findings, options);
+    Ok(AuditResult {
+        as_of: options.as_of,
+        stack_path: inv.path.clone(),
+        organization: inv.organization.clone(),
+        system_of_record: inv.policy.system_of_record.clone(),
+        fail_on: options.fail_on,
+        tools,
+        checks: defs,
+        findings,
+        summary,
+        edges: graph_edges(inv),
+    })
+}
+
+/// Most severe first; then stack-level before tools, by id, check and subject.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.tool.cmp(&b.tool))
+            .then_with(|| a.check.cmp(&b.check))
+            .then_with(|| a.subject.cmp(&b.subject))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+fn summarise_tools(inv: &Inventory, findings: &[Finding]) -> Vec<ToolSummary> {
+    let mut penalty: BTreeMap<&str, u32> = BTreeMap::new();
+    for f in findings {
+        if let Some(t) = &f.tool {
+            *penalty.entry(t.as_str()).or_default() += score_penalty(f.severity);
+        }
+    }
+    inv.tools
+        .iter()
+        .map(|t: &Tool| ToolSummary {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            vendor: t.vendor.clone(),
+            category: t.category.to_string(),
+            status: t.status.to_string(),
+            owner: t.owner.clone(),
+            annual_cost: t.contract.as_ref().and_then(|c| c.annual_cost),
+            currency: t.contract.as_ref().and_then(|c| c.currency.clone()),
+            renewal: t.contract.as_ref().and_then(|c| c.renewal),
+            url: t.url.clone(),
+            score: 100u32.saturating_sub(penalty.get(t.id.as_str()).copied().unwrap_or(0)),
+            in_scope: t.is_in_scope(),
+        })
+        .collect()
+}
+
+fn summarise(
+    inv: &Inventory,
+    flow: &DataFlow,
+    tools: &[ToolSummary],
+    findings: &[Finding],
+    options: &AuditOptions,
+) -> Summary {
+    let mut s = Summary::default();
+    for f in findings {
+        match f.severity {
+            Severity::Critical => s.critical += 1,
+            Severity::High => s.high += 1,
+            Severity::Medium => s.medium += 1,
+            Severity::Low => s.low += 1,
+            Severity::Info => s.info += 1,
+        }
+    }
+    let audited: Vec<&ToolSummary> = tools
+        .iter()
+        .filter(|t| {
+            t.in_scope && (options.only_tools.is_empty() || options.only_tools.contains(&t.id))
+        })
+        .collect();
+    s.tools_audited = audited.len();
+    let mean = if audited.is_empty() {
+        100.0
+    } else {
+        audited.iter().map(|t| f64::from(t.score)).sum::<f64>() / audited.len() as f64
+    };
+    let stack_penalty: u32 = findings
+        .iter()
+        .filter(|f| f.tool.is_none())
+        .map(|f| score_penalty(f.severity))
+        .sum();
+    s.score = (mean.round() as u32).saturating_sub(stack_penalty);
+
+    if let (Some(connected), Some(sor)) = (&flow.connected_to_sor, &inv.policy.system_of_record) {
+        let ctx_needs = |i: usize| {
+            let d = flow.effective[i];
+            d.has_personal() || d.contains(crate::inventory::model::DataClass::Customer)
+        };
+        for (i, t) in inv.tools.iter().enumerate() {
+            if !t.is_in_scope() || &t.id == sor || !ctx_needs(i) {
+                continue;
+            }
+            if !options.only_tools.is_empty() && !options.only_tools.contains(&t.id) {
+                continue;
+            }
+            s.coverage_eligible += 1;
+            if connected[i] {
+                s.coverage_connected += 1;
+            }
+        }
+        s.integration_coverage = Some(if s.coverage_eligible == 0 {
+            1.0
+        } else {
+            s.coverage_connected as f64 / s.coverage_eligible as f64
+        });
+    }
+    s
+}
+
+fn graph_edges(inv: &Inventory) -> Vec<GraphEdge> {
+    inv.tools
+        .iter()
+        .flat_map(|t| {
+            t.integrations.iter().map(move |g| GraphEdge {
+                from: t.id.clone(),
+                to: g.to.clone(),
+                method: g.method.to_string(),
+                direction: g.direction.to_string(),
+                data: g
+                    .data
+                    .map(|d| d.iter().map(|c| c.to_string()).collect())
+                    .unwrap_or_default(),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,176 @@
+//! The stack as a whole: required categories covered, exclusive ones not
+//! doubled up.
+
+use super::{CheckDef, Context, Evaluator, Finding};
+use crate::inventory::model::Status;
+
+pub fn evaluator(id: &str) -> Option<Evaluator> {
+    Some(match id {
+        "stack-missing-category" => stack_missing_category,
+        "stack-redundant-category" => stack_redundant_category,
+        _ => return None,
+    })
+}
+
+fn stack_missing_category(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
+    let inv = ctx.inventory;
+    for category in &inv.policy.required_categories {
+        let covered = inv
+            .tools
+            .iter()
+            .any(|t| t.status == Status::Active && t.category == *category);
+        if !covered {
+            let mut f = ctx.stack_finding(
+                def,
+                Some("required_categories"),
+                format!(
+                    "the policy requires the category `{category}`, but no active tool covers it"
+                ),
+            );
+            f.subject = Some(category.to_string());
+            let candidates: Vec<String> = inv
+                .tools
+                .iter()
+                .filter(|t| t.category == *category)
+                .map(|t| t.id.clone())
+                .collect();
+            f.related = candidates;
+            out.push(f);
+        }
+    }
+}
+
+fn stack_redundant_category(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
+    let inv = ctx.inventory;
+    for category in &inv.policy.exclusive_categories {
+        let tools: Vec<_> = inv
+            .tools
+            .iter()
+            .filter(|t| t.status == Status::Active && t.category == *category)
+            .collect();
+        if tools.len() < 2 {
+            continue;
+        }
+        let names: Vec<String> = tools.iter().map(|t| t.id.clone()).collect();
+        let cost = combined_cost(&tools);
+        let mut f = ctx.stack_finding(
+            def,
+            Some("exclusive_categories"),
+            format!(
+                "{} active `{category}` tools: {}{cost}",
+                tools.len(),
+                names.join(", ")
+            ),
+        );
+        f.subject = Some(category.to_string());
+        f.related = names;
+        out.push(f);
+    }
+}
+
+/// ", costing 120,000 EUR a year together" (per currency when they differ).
+fn combined_cost(tools: &[&crate::inventory::model::Tool]) -> String {
+    let mut by_currency: std::collections::BTreeMap<String, f64> = Default::default();
+    for t in tools {
+        if let Some(c) = &t.contract
+            && let Some(cost) = c.annual_cost
+        {
+            *by_currency
+                .entry(c.currency.clone().unwrap_or_default())
+                .or_default() += cost;
+        }
+    }
+    if by_currency.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = by_currency
+        .iter()
+        .map(|(cur, sum)| {
+            format!("{} {cur}", group_thousands(*sum))
+                .trim_end()
+                .to_string()
+        })
+        .collect();
+    format!(", costing {} a year together", parts.join(" + "))
+}
+
+pub fn group_thousands(amount: f64) -> String {
+    let whole = amount.round() as i64;
+    let digits = whole.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if whole < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::{run, tool};
+
+    const AS_OF: &str = "2026-11-22";
+
+    #[test]
+    fn missing_category_counts_only_active_tools() {
+        let body = [
+            "[policy]\nrequired_categories = [\"crm\", \"analytics\", \"cdp\"]\n".to_string(),
+            tool("crm", "crm", ""),
+            tool("ga", "analytics", "status = \"evaluating\""),
+        ]
+        .concat();
+        let findings = run("stack-missing-category", &body, AS_OF);
+        let subjects: Vec<_> = findings
+            .iter()
+            .map(|f| f.subject.clone().unwrap())
+            .collect();
+        assert_eq!(subjects, ["analytics", "cdp"]);
+        assert_eq!(findings[0].related, ["ga"]);
+        assert!(findings[0].tool.is_none());
+        assert_eq!(findings[0].location.as_ref().unwrap().line, 3);
+    }
+
+    #[test]
+    fn redundant_category_names_tools_and_cost() {
+        let body = [
+            tool(
+                "a",
+                "marketing-automation",
+                "[tool.contract]\nannual_cost = 50000\ncurrency = \"EUR\"",
+            ),
+            tool(
+                "b",
+                "marketing-automation",
+                "[tool.contract]\nannual_cost = 70000\ncurrency = \"EUR\"",
+            ),
+            tool("c", "marketing-automation", "status = \"retiring\""),
+            tool("d", "analytics", ""),
+            tool("e", "analytics", ""),
+        ]
+        .concat();
+        let findings = run("stack-redundant-category", &body, AS_OF);
+        assert_eq!(findings.len(), 1, "analytics is not exclusive by default");
+        assert_eq!(
+            findings[0].message,
+            "2 active `marketing-automation` tools: a, b, costing 120,000 EUR a year together"
+        );
+        assert_eq!(findings[0].related, ["a", "b"]);
+    }
+
+    #[test]
+    fn exclusive_categories_come_from_policy() {
+        let body = [
+            "[policy]\nexclusive_categories = [\"analytics\"]\n".to_string(),
+            tool("d", "analytics", ""),
+            tool("e", "analytics", ""),
+            tool("a", "crm", ""),
+            tool("b", "crm", ""),
+        ]
+        .concat();
+        let findings = run("stack-redundant-category", &body, AS_OF);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].subject.as_deref(), Some("analytics"));
+    }
+}

@@ -1,0 +1,131 @@
+//! Command-line definitions. Every flag documents itself here once; the text
+//! feeds `--help`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "stackaudit",
+    version,
+    about = "Audit a marketing-technology stack inventory for integration, compliance, residency, security and contract gaps",
+    after_help = "Exit codes: 0 success, 1 findings at or above --fail-on, 2 invalid input or usage error."
+)]
+pub struct Cli {
+    /// Largest input file read, in bytes
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = crate::inventory::DEFAULT_MAX_INPUT_SIZE)]
+    pub max_input_size: u64,
+
+    /// When to colour terminal output (NO_COLOR is honoured with `auto`)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check an inventory for errors, reporting every problem at once
+    Validate {
+        /// The inventory file (.toml, .yaml, .yml or .json)
+        #[arg(default_value = "stack.toml")]
+        stack: PathBuf,
+    },
+    /// Write a commented starter inventory
+    Init {
+        /// Where to write it
+        #[arg(default_value = "stack.toml")]
+        path: PathBuf,
+        /// Overwrite an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the JSON Schema of the inventory format, for editors
+    Schema,
+    /// Audit an inventory and report gaps
+    Audit(AuditArgs),
+    /// List the available checks or explain one
+    Checks {
+        #[command(subcommand)]
+        command: ChecksCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The inventory file (.toml, .yaml, .yml or .json)
+    #[arg(default_value = "stack.toml")]
+    pub stack: PathBuf,
+
+    /// Report format (default: table on a terminal, json otherwise)
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<OutputFormat>,
+
+    /// Exit 1 when a finding is at or above this severity
+    #[arg(long, value_enum, default_value_t = FailOn::High)]
+    pub fail_on: FailOn,
+
+    /// Judge dates as of this day (YYYY-MM-DD); default today
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<jiff::civil::Date>,
+
+    /// A folder of extra check definitions (repeatable)
+    #[arg(long = "checks", value_name = "DIR")]
+    pub checks_dirs: Vec<PathBuf>,
+
+    /// Audit only these tools (repeatable); stack-level checks still run
+    #[arg(long = "tool", value_name = "ID")]
+    pub tools: Vec<String>,
+
+    /// Write the report to this file instead of standard output (atomically)
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChecksCommand {
+    /// List every check: id, family, severity, title
+    List {
+        /// Also load definitions from this folder (repeatable)
+        #[arg(long = "checks", value_name = "DIR")]
+        checks_dirs: Vec<PathBuf>,
+    },
+    /// Show everything about one check
+    Explain {
+        /// The check id, e.g. backup-rpo-exceeded
+        id: String,
+        /// Also load definitions from this folder (repeatable)
+        #[arg(long = "checks", value_name = "DIR")]
+        checks_dirs: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+    Never,
+}
+
+fn parse_as_of(s: &str) -> Result<jiff::civil::Date, String> {
+    crate::inventory::validate::parse_date(s)
+        .map_err(|e| format!("`{s}` is not a date in the form YYYY-MM-DD ({e})"))
+}

@@ -1,0 +1,159 @@
+//! The stack inventory: reading files (TOML, YAML, JSON) with their source
+//! locations, validating them, and the model that checks read.
+
+pub mod dataflow;
+pub mod model;
+pub mod parse;
+pub mod region;
+pub mod schema;
+pub mod source;
+pub mod spec;
+pub mod validate;
+
+use std::io::Read;
+use std::path::Path;
+
+pub use model::Inventory;
+use source::{Format, Loc};
+
+use crate::diagnostic::{Diagnostic, InputError};
+
+/// The default cap on input files; `--max-input-size` changes it.
+pub const DEFAULT_MAX_INPUT_SIZE: u64 = 64 * 1024 * 1024;
+
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    pub max_input_size: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            max_input_size: DEFAULT_MAX_INPUT_SIZE,
+        }
+    }
+}
+
+/// Reads, parses and validates an inventory file.
+pub fn load(path: &Path, options: &LoadOptions) -> Result<Inventory, InputError> {
+    let (text, format) = read_input(path, options)?;
+    load_str(&text, format, &path.display().to_string())
+}
+
+/// Reads a file for any of the inventory-shaped inputs (stacks, candidates,
+/// waiver files): size limit, UTF-8, byte-order mark and format by extension.
+pub fn read_input(path: &Path, options: &LoadOptions) -> Result<(String, Format), InputError> {
+    let name = path.display().to_string();
+    let fail = |d: Diagnostic| InputError::single(name.clone(), d);
+    let format = Format::from_path(path).ok_or_else(|| {
+        let ext = path.extension().map(|e| e.to_string_lossy().to_string());
+        fail(
+            Diagnostic::file(match ext {
+                Some(e) => format!("cannot tell the format from the extension `.{e}`"),
+                None => "cannot tell the format: the file name has no extension".to_string(),
+            })
+            .help("name the file .toml, .yaml, .yml or .json"),
+        )
+    })?;
+    let file = std::fs::File::open(path).map_err(|e| {
+        fail(Diagnostic::file(format!(
+            "cannot read the file: {}",
+            io_reason(&e)
+        )))
+    })?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let too_big = |size: u64| {
+        fail(
+            Diagnostic::file(format!(
+                "the file is {}, over the input size limit of {}",
+                human_size(size),
+                human_size(options.max_input_size)
+            ))
+            .help("raise the limit with --max-input-size BYTES if the file is really this large"),
+        )
+    };
+    if size > options.max_input_size {
+        return Err(too_big(size));
+    }
+    // Read at most one byte past the limit: the file may grow while we read.
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(options.max_input_size + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            fail(Diagnostic::file(format!(
+                "cannot read the file: {}",
+                io_reason(&e)
+            )))
+        })?;
+    if bytes.len() as u64 > options.max_input_size {
+        return Err(too_big(bytes.len() as u64));
+    }
+    let text = decode(bytes).map_err(fail)?;
+    Ok((text, format))
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// UTF-8 text without a byte-order mark; anything else is named precisely.
+fn decode(mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(
+            Diagnostic::at(Loc::new(1, 1), "the file is UTF-16 text").help("save it as UTF-8")
+        );
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            if let Some(offset) = text.find('\0') {
+                let loc = source::LineIndex::new(&text).loc(offset);
+                return Err(Diagnostic::at(
+                    loc,
+                    "the file contains a NUL byte; it looks binary, not text",
+                )
+                .help("an inventory is a text file in TOML, YAML or JSON"));
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]);
+            let loc = source::LineIndex::new(&prefix).loc(valid);
+            Err(Diagnostic::at(loc, "the file is not valid UTF-8 text")
+                .help("save it as UTF-8; binary files are not inventories"))
+        }
+    }
+}
+
+/// Parses and validates inventory text. `name` is used in messages.
+pub fn load_str(text: &str, format: Format, name: &str) -> Result<Inventory, InputError> {
+    let fail = |d: Vec<Diagnostic>| InputError::new(name, d);
+    if text.trim().is_empty() {
+        return Err(fail(vec![
+            Diagnostic::at(Loc::new(1, 1), "the file is empty").help(
+                "an inventory starts with `schema = 1`; run `stackaudit init` for a starter file",
+            ),
+        ]));
+    }
+    let root = parse::parse(text, format).map_err(|d| fail(vec![d]))?;
+    validate::validate(&root, format, name).map_err(fail)
+}
+
+pub fn human_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= MIB {
+        format!("{:.1} MiB", bytes as f64 / MIB as f64)
+    } else {
+        format!("{bytes} bytes")
+    }
+}

@@ -1,0 +1,428 @@
+//! Turns TOML, YAML or JSON text into the shared [`Node`] tree.
+//!
+//! Each format uses a maintained parser that reports positions; this module
+//! only translates their trees and errors. Nesting depth is capped in every
+//! format so hostile input cannot exhaust the stack.
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use super::source::{Format, Key, LineIndex, Loc, Node, Value};
+use crate::diagnostic::Diagnostic;
+
+/// Deeper nesting than any inventory needs; the limit guards the stack.
+pub const MAX_DEPTH: usize = 64;
+
+pub fn parse(text: &str, format: Format) -> Result<Node, Diagnostic> {
+    match format {
+        Format::Toml => parse_toml(text),
+        Format::Yaml => parse_yaml(text),
+        Format::Json => parse_json(text),
+    }
+}
+
+fn depth_error(loc: Loc) -> Diagnostic {
+    Diagnostic::at(loc, format!("nesting is deeper than {MAX_DEPTH} levels"))
+        .help("an inventory needs at most a few levels of tables and lists")
+}
+
+// ---------------------------------------------------------------- TOML
+
+fn parse_toml(text: &str) -> Result<Node, Diagnostic> {
+    let index = LineIndex::new(text);
+    let doc = toml::de::DeTable::parse(text).map_err(|e| {
+        let loc = index.loc(e.span().map_or(0, |s| s.start));
+        Diagnostic::at(loc, format!("invalid TOML: {}", e.message().trim_end()))
+    })?;
+    let loc = Loc::new(1, 1);
+    let mut out = Vec::with_capacity(doc.get_ref().len());
+    for (k, v) in doc.get_ref() {
+        out.push((
+            Key {
+                name: k.get_ref().to_string(),
+                loc: index.loc(k.span().start),
+            },
+            toml_node(v, &index, 1)?,
+        ));
+    }
+    Ok(Node::new(Value::Table(out), loc))
+}
+
+fn toml_node(
+    v: &toml::Spanned<toml::de::DeValue<'_>>,
+    index: &LineIndex<'_>,
+    depth: usize,
+) -> Result<Node, Diagnostic> {
+    use toml::de::DeValue;
+    let loc = index.loc(v.span().start);
+    if depth > MAX_DEPTH {
+        return Err(depth_error(loc));
+    }
+    let value = match v.get_ref() {
+        DeValue::String(s) => Value::Str(s.to_string()),
+        DeValue::Integer(i) => match parse_toml_int(i.as_str(), i.radix()) {
+            Some(n) => Value::Int(n),
+            None => {
+                return Err(Diagnostic::at(
+                    loc,
+                    format!("integer `{}` is out of range", i.as_str()),
+                ));
+            }
+        },
+        DeValue::Float(f) => Value::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
+        DeValue::Boolean(b) => Value::Bool(*b),
+        DeValue::Datetime(d) => Value::Datetime(d.to_string()),
+        DeValue::Array(a) => Value::Array(
+            a.iter()
+                .map(|item| toml_node(item, index, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        DeValue::Table(t) => {
+            let mut out = Vec::with_capacity(t.len());
+            for (k, item) in t {
+                out.push((
+                    Key {
+                        name: k.get_ref().to_string(),
+                        loc: index.loc(k.span().start),
+                    },
+                    toml_node(item, index, depth + 1)?,
+                ));
+            }
+            Value::Table(out)
+        }
+    };
+    Ok(Node::new(value, loc))
+}
+
+fn parse_toml_int(text: &str, radix: u32) -> Option<i64> {
+    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    let (negative, digits) = match clean.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, clean.strip_prefix('+').unwrap_or(&clean)),
+    };
+    let digits = match radix {
+        16 => digits.trim_start_matches("0x"),
+        8 => digits.trim_start_matches("0o"),
+        2 => digits.trim_start_matches("0b"),
+        _ => digits,
+    };
+    let n = i64::from_str_radix(digits, radix).ok()?;
+    Some(if negative { -n } else { n })
+}
+
+// ---------------------------------------------------------------- YAML
+
+fn parse_yaml(text: &str) -> Result<Node, Diagnostic> {
+    if let Some(loc) = first_tab_indent(text) {
+        return Err(
+            Diagnostic::at(loc, "YAML does not allow tabs for indentation")
+                .help("indent with spaces (two per level is usual)"),
+        );
+    }
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_DEPTH,
+            max_aliases: 1_000,
+            max_anchors: 1_000,
+        },
+    };
+    let doc: serde_saphyr::Spanned<YamlValue> =
+        serde_saphyr::from_str_with_options(text, options).map_err(yaml_error)?;
+    Ok(yaml_node(doc))
+}
+
+/// Where a line is indented with a tab, the most common YAML mistake.
+fn first_tab_indent(text: &str) -> Option<Loc> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let indent: &str = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
+        indent
+            .find('\t')
+            .filter(|_| !line.trim().is_empty())
+            .map(|col| Loc::new(i as u32 + 1, indent[..col].chars().count() as u32 + 1))
+    })
+}
+
+fn yaml_error(e: serde_saphyr::Error) -> Diagnostic {
+    let e = e.without_snippet();
+    let loc = e
+        .location()
+        .filter(|l| l.line() > 0)
+        .map(|l| Loc::new(l.line() as u32, l.column() as u32))
+        .unwrap_or(Loc::new(1, 1));
+    let text = e.to_string();
+    // The library appends its own " at line X column Y"; we print the location first.
+    let message = match text.find(" at line ") {
+        Some(i) => &text[..i],
+        None => text.as_str(),
+    };
+    let message = message.lines().next().unwrap_or("").trim_end_matches(':');
+    Diagnostic::at(loc, format!("invalid YAML: {message}"))
+}
+
+/// A YAML value with the location of every child; converted to [`Node`].
+enum YamlValue {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<serde_saphyr::Spanned<YamlValue>>),
+    Map(
+        Vec<(
+            serde_saphyr::Spanned<YamlValue>,
+            serde_saphyr::Spanned<YamlValue>,
+        )>,
+    ),
+}
+
+fn saphyr_loc(l: &serde_saphyr::Location) -> Loc {
+    Loc::new(l.line() as u32, l.column() as u32)
+}
+
+fn yaml_node(v: serde_saphyr::Spanned<YamlValue>) -> Node {
+    let loc = saphyr_loc(&v.referenced);
+    let value = match v.value {
+        YamlValue::Null => Value::Null,
+        YamlValue::Bool(b) => Value::Bool(b),
+        YamlValue::Int(i) => Value::Int(i),
+        YamlValue::Float(f) => Value::Float(f),
+        YamlValue::Str(s) => Value::Str(s),
+        YamlValue::Seq(items) => Value::Array(items.into_iter().map(yaml_node).collect()),
+        YamlValue::Map(entries) => Value::Table(
+            entries
+                .into_iter()
+                .map(|(k, v)| {
+                    let key_loc = saphyr_loc(&k.referenced);
+                    let name = match k.value {
+                        YamlValue::Str(s) => s,
+                        YamlValue::Int(i) => i.to_string(),
+                        YamlValue::Bool(b) => b.to_string(),
+                        YamlValue::Float(f) => f.to_string(),
+                        YamlValue::Null => "null".to_string(),
+                        YamlValue::Seq(_) | YamlValue::Map(_) => "<complex key>".to_string(),
+                    };
+                    (Key { name, loc: key_loc }, yaml_node(v))
+                })
+                .collect(),
+        ),
+    };
+    Node::new(value, loc)
+}
+
+impl<'de> Deserialize<'de> for YamlValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(YamlVisitor)
+    }
+}
+
+struct YamlVisitor;
+
+impl<'de> Visitor<'de> for YamlVisitor {
+    type Value = YamlValue;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<YamlValue, E> {
+        Ok(YamlValue::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<YamlValue, E> {
+        Ok(YamlValue::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<YamlValue, E> {
+        Ok(i64::try_from(v).map_or(YamlValue::Float(v as f64), YamlValue::Int))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<YamlValue, E> {
+        Ok(i64::try_from(v).map_or(YamlValue::Float(v as f64), YamlValue::Int))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<YamlValue, E> {
+        Ok(i64::try_from(v).map_or(YamlValue::Float(v as f64), YamlValue::Int))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<YamlValue, E> {
+        Ok(YamlValue::Float(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<YamlValue, E> {
+        Ok(YamlValue::Str(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<YamlValue, E> {
+        Ok(YamlValue::Str(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<YamlValue, E> {
+        Ok(YamlValue::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<YamlValue, E> {
+        Ok(YamlValue::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<YamlValue, D::Error> {
+        YamlValue::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<YamlValue, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(YamlValue::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<YamlValue, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(entry) = map.next_entry()? {
+            entries.push(entry);
+        }
+        Ok(YamlValue::Map(entries))
+    }
+}
+
+// ---------------------------------------------------------------- JSON
+
+fn parse_json(text: &str) -> Result<Node, Diagnostic> {
+    use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
+    let index = LineIndex::new(text);
+    // Strict JSON: none of the JSONC/JSON5 extensions the parser can allow.
+    let options = ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    };
+    let parsed = parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| {
+        Diagnostic::at(
+            index.loc(e.range().start),
+            format!("invalid JSON: {}", e.kind()),
+        )
+    })?;
+    match parsed.value {
+        Some(v) => json_node(&v, &index, 0),
+        None => Err(Diagnostic::at(
+            Loc::new(1, 1),
+            "invalid JSON: the file holds no value",
+        )),
+    }
+}
+
+fn json_node(
+    v: &jsonc_parser::ast::Value<'_>,
+    index: &LineIndex<'_>,
+    depth: usize,
+) -> Result<Node, Diagnostic> {
+    use jsonc_parser::ast::Value as J;
+    let start = match v {
+        J::StringLit(s) => s.range.start,
+        J::NumberLit(n) => n.range.start,
+        J::BooleanLit(b) => b.range.start,
+        J::Object(o) => o.range.start,
+        J::Array(a) => a.range.start,
+        J::NullKeyword(n) => n.range.start,
+    };
+    let loc = index.loc(start);
+    if depth > MAX_DEPTH {
+        return Err(depth_error(loc));
+    }
+    let value = match v {
+        J::StringLit(s) => Value::Str(s.value.to_string()),
+        J::NumberLit(n) => match n.value.parse::<i64>() {
+            Ok(i) => Value::Int(i),
+            Err(_) => Value::Float(n.value.parse().unwrap_or(f64::NAN)),
+        },
+        J::BooleanLit(b) => Value::Bool(b.value),
+        J::NullKeyword(_) => Value::Null,
+        J::Array(a) => Value::Array(
+            a.elements
+                .iter()
+                .map(|e| json_node(e, index, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        J::Object(o) => {
+            let mut out = Vec::with_capacity(o.properties.len());
+            for p in &o.properties {
+                let (name, range) = match &p.name {
+                    jsonc_parser::ast::ObjectPropName::String(s) => (s.value.to_string(), s.range),
+                    jsonc_parser::ast::ObjectPropName::Word(w) => (w.value.to_string(), w.range),
+                };
+                out.push((
+                    Key {
+                        name,
+                        loc: index.loc(range.start),
+                    },
+                    json_node(&p.value, index, depth + 1)?,
+                ));
+            }
+            Value::Table(out)
+        }
+    };
+    Ok(Node::new(value, loc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key_locs(node: &Node) -> Vec<(String, Loc)> {
+        node.as_table()
+            .unwrap()
+            .iter()
+            .map(|(k, _)| (k.name.clone(), k.loc))
+            .collect()
+    }
+
+    #[test]
+    fn all_formats_keep_key_locations() {
+        let toml = parse("schema = 1\nname = \"x\"\n", Format::Toml).unwrap();
+        let yaml = parse("schema: 1\nname: x\n", Format::Yaml).unwrap();
+        let json = parse("{\n\"schema\": 1,\n\"name\": \"x\"}", Format::Json).unwrap();
+        assert_eq!(
+            key_locs(&toml),
+            vec![
+                ("schema".into(), Loc::new(1, 1)),
+                ("name".into(), Loc::new(2, 1))
+            ]
+        );
+        assert_eq!(
+            key_locs(&yaml),
+            vec![
+                ("schema".into(), Loc::new(1, 1)),
+                ("name".into(), Loc::new(2, 1))
+            ]
+        );
+        assert_eq!(
+            key_locs(&json),
+            vec![
+                ("schema".into(), Loc::new(2, 1)),
+                ("name".into(), Loc::new(3, 1))
+            ]
+        );
+    }
+
+    #[test]
+    fn toml_integers_in_every_radix() {
+        assert_eq!(parse_toml_int("1_000", 10), Some(1000));
+        assert_eq!(parse_toml_int("-5", 10), Some(-5));
+        assert_eq!(parse_toml_int("0xff", 16), Some(255));
+        assert_eq!(parse_toml_int("99999999999999999999", 10), None);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_in_every_format() {
+        let toml = format!("a = {}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let yaml = format!("a: {}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let json = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        for (text, format) in [
+            (toml, Format::Toml),
+            (yaml, Format::Yaml),
+            (json, Format::Json),
+        ] {
+            assert!(parse(&text, format).is_err(), "{format:?}");
+        }
+    }
+
+    #[test]
+    fn tab_indentation_in_yaml_is_named() {
+        let err = parse("tool:\n\t- id: x\n", Format::Yaml).unwrap_err();
+        assert_eq!(err.loc, Some(Loc::new(2, 1)));
+        assert!(err.message.contains("tabs"));
+    }
+}

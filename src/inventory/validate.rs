@@ -1,0 +1,970 @@
+//! From a parsed document to an [`Inventory`], collecting every problem.
+//!
+//! Two passes: `check_table` compares the document with the declared format
+//! (types, unknown keys, allowed values, required keys); `Builder` then reads
+//! the values into the model and checks what spans several places (duplicate
+//! ids, integrations to unknown tools, region codes, waivers).
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::civil::Date;
+
+use super::model::*;
+use super::region::{self, Region};
+use super::source::{Format, Loc, Node, Value};
+use super::spec::{self, Field, Ty};
+use crate::diagnostic::{Diagnostic, did_you_mean};
+
+/// Upper bounds that keep a hostile file from exhausting memory or time.
+pub const MAX_TOOLS: usize = 50_000;
+pub const MAX_INTEGRATIONS: usize = 500_000;
+
+pub fn validate(root: &Node, format: Format, path: &str) -> Result<Inventory, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let Some(_) = root.as_table() else {
+        return Err(vec![
+            Diagnostic::at(
+                root.loc,
+                format!(
+                    "the document must be a table of keys, found {}",
+                    root.value.type_name()
+                ),
+            )
+            .help("an inventory starts with `schema = 1` followed by [[tool]] tables"),
+        ]);
+    };
+    let mut checker = Checker {
+        format,
+        errors: &mut errors,
+    };
+    checker.check_table(root, spec::ROOT, "");
+    check_limits(root, &mut errors);
+    let inventory = Builder {
+        format,
+        errors: &mut errors,
+    }
+    .build(root, path);
+    if errors.is_empty() {
+        Ok(inventory)
+    } else {
+        errors.sort_by_key(|d| d.loc);
+        errors.dedup();
+        Err(errors)
+    }
+}
+
+fn check_limits(root: &Node, errors: &mut Vec<Diagnostic>) {
+    let Some(tools) = root.get("tool").and_then(Node::as_array) else {
+        return;
+    };
+    if tools.len() > MAX_TOOLS {
+        errors.push(
+            Diagnostic::at(
+                tools[MAX_TOOLS].loc,
+                format!("too many tools: {} (the limit is {MAX_TOOLS})", tools.len()),
+            )
+            .help("split the stack into several inventories"),
+        );
+    }
+    let integrations: usize = tools
+        .iter()
+        .filter_map(|t| t.get("integration").and_then(Node::as_array))
+        .map(<[Node]>::len)
+        .sum();
+    if integrations > MAX_INTEGRATIONS {
+        errors.push(
+            Diagnostic::at(
+                root.loc,
+                format!("too many integrations: {integrations} (the limit is {MAX_INTEGRATIONS})"),
+            )
+            .help("split the stack into several inventories"),
+        );
+    }
+}
+
+/// Where a value sits, as a path such as `tool[hubspot].contract.renewal`.
+fn join(ctx: &str, key: &str) -> String {
+    if ctx.is_empty() {
+        key.to_string()
+    } else {
+        format!("{ctx}.{key}")
+    }
+}
+
+/// A tool's name in paths: its id when it has a usable one, else its position.
+fn item_ctx(ctx: &str, key: &str, item: &Node, index: usize) -> String {
+    let label = match (key, item.get("id").and_then(Node::as_str)) {
+        ("tool", Some(id)) if is_slug(id) => id.to_string(),
+        _ => (index + 1).to_string(),
+    };
+    format!("{}[{label}]", join(ctx, key))
+}
+
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn quoted_list(items: &[&str]) -> String {
+    items.join(", ")
+}
+
+struct Checker<'e> {
+    format: Format,
+    errors: &'e mut Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn check_table(&mut self, node: &Node, fields: &[Field], ctx: &str) {
+        let Some(entries) = node.as_table() else {
+            return;
+        };
+        let mut seen: HashMap<&str, Loc> = HashMap::new();
+        for (key, value) in entries {
+            if let Some(first) = seen.insert(&key.name, key.loc) {
+                self.errors.push(
+                    Diagnostic::at(
+                        key.loc,
+                        format!("duplicate key `{}` in `{}`", key.name, display_ctx(ctx)),
+                    )
+                    .help(format!(
+                        "it is already set at line {}; keep one",
+                        first.line
+                    )),
+                );
+                continue;
+            }
+            match fields.iter().find(|f| f.name == key.name) {
+                Some(field) => {
+                    self.check_value(value, &field.ty, &join(ctx, field.name), field.name)
+                }
+                None => self
+                    .errors
+                    .push(unknown_key(&key.name, key.loc, fields, ctx)),
+            }
+        }
+        for field in fields.iter().filter(|f| f.required) {
+            if !seen.contains_key(field.name) {
+                let what = if ctx.is_empty() {
+                    "the inventory".to_string()
+                } else {
+                    format!("`{ctx}`")
+                };
+                let mut d = Diagnostic::at(
+                    node.loc,
+                    format!("{what} is missing the required key `{}`", field.name),
+                );
+                if field.name == "schema" && ctx.is_empty() {
+                    d = d.help("add `schema = 1` at the top of the file");
+                } else {
+                    d = d.help(format!("`{}`: {}", field.name, field.doc));
+                }
+                self.errors.push(d);
+            }
+        }
+    }
+
+    fn check_value(&mut self, node: &Node, ty: &Ty, path: &str, key: &str) {
+        if matches!(node.value, Value::Null) && !matches!(ty, Ty::Any) {
+            self.errors.push(
+                Diagnostic::at(node.loc, format!("`{path}` has no value"))
+                    .help("give it a value or remove the key"),
+            );
+            return;
+        }
+        match ty {
+            Ty::Any => {}
+            Ty::Str => {
+                self.expect_str(node, path, "a string");
+            }
+            Ty::Slug => {
+                if let Some(s) = self.expect_str(node, path, "an id")
+                    && !is_slug(s)
+                {
+                    let suggestion = slugify(s);
+                    self.errors.push(
+                            Diagnostic::at(node.loc, format!("`{path}` = \"{s}\" is not a valid id"))
+                                .help(format!("ids use lower-case letters, digits and dashes, such as `{suggestion}`")),
+                        );
+                }
+            }
+            Ty::Url => {
+                if let Some(s) = self.expect_str(node, path, "a URL")
+                    && !(s.starts_with("https://") || s.starts_with("http://"))
+                {
+                    self.errors.push(
+                        Diagnostic::at(
+                            node.loc,
+                            format!("`{path}` = \"{s}\" is not an http or https URL"),
+                        )
+                        .help(format!(
+                            "write the full address, such as `https://{}`",
+                            s.trim_start_matches("//")
+                        )),
+                    );
+                }
+            }
+            Ty::Int { min } => match node.value {
+                Value::Int(i) if i < *min => {
+                    self.errors.push(Diagnostic::at(
+                        node.loc,
+                        format!("`{path}` must be at least {min}, found {i}"),
+                    ));
+                }
+                Value::Int(_) => {}
+                _ => self.type_error(node, path, "an integer"),
+            },
+            Ty::Number => match node.value {
+                Value::Int(i) if i < 0 => self.negative(node, path),
+                Value::Float(f) if !(f >= 0.0 && f.is_finite()) => self.negative(node, path),
+                Value::Int(_) | Value::Float(_) => {}
+                _ => self.type_error(node, path, "a number"),
+            },
+            Ty::Bool => match &node.value {
+                Value::Bool(_) => {}
+                Value::Str(s) if is_yaml11_bool(s) => {
+                    let meant = if is_yaml11_true(s) { "true" } else { "false" };
+                    self.errors.push(
+                        Diagnostic::at(
+                            node.loc,
+                            format!("`{path}` must be true or false, found the string \"{s}\""),
+                        )
+                        .help(format!("YAML 1.2 reads `{s}` as text; write `{meant}`")),
+                    );
+                }
+                _ => self.type_error(node, path, "true or false"),
+            },
+            Ty::Date => self.check_date(node, path, key),
+            Ty::Enum(allowed) => {
+                if let Some(s) = self.expect_str(node, path, "a string")
+                    && !allowed.contains(&s)
+                {
+                    self.errors.push(unknown_value(node.loc, key, s, allowed));
+                }
+            }
+            Ty::OpenEnum(_) => {
+                self.expect_str(node, path, "a string");
+            }
+            Ty::Region => {
+                if let Some(s) = self.expect_str(node, path, "a region code")
+                    && Region::parse(s).is_none()
+                {
+                    let lower = s.to_ascii_lowercase();
+                    let mut help = String::new();
+                    if Region::parse(&lower).is_some() {
+                        help.push_str(&format!("region codes are lower case: `{lower}`; "));
+                    } else if let Some(m) = did_you_mean(&lower, region::GROUPS.iter().copied()) {
+                        help.push_str(&format!("did you mean `{m}`? "));
+                    }
+                    help.push_str("use ISO 3166-1 alpha-2 country codes such as `de`, `us`, `gb` or the groups eu, eea, apac, global");
+                    self.errors.push(
+                        Diagnostic::at(
+                            node.loc,
+                            format!("unknown region code \"{s}\" in `{path}`"),
+                        )
+                        .help(help),
+                    );
+                }
+            }
+            Ty::List(item) => match &node.value {
+                Value::Array(items) => {
+                    for (i, it) in items.iter().enumerate() {
+                        let item_path = item_ctx_for(path, key, it, i);
+                        self.check_value(it, item, &item_path, key);
+                    }
+                }
+                Value::Table(_) if matches!(item, Ty::Table(_)) && self.format == Format::Toml => {
+                    self.errors.push(
+                        Diagnostic::at(node.loc, format!("`{path}` must be a list of tables"))
+                            .help(format!("write each entry as `[[{path}]]`, not `[{path}]`")),
+                    );
+                }
+                _ => self.type_error(node, path, "a list"),
+            },
+            Ty::Table(fields) => match node.value {
+                Value::Table(_) => self.check_table(node, fields, path),
+                _ => self.type_error(node, path, "a table"),
+            },
+            Ty::Map(value_ty) => match node.as_table() {
+                Some(entries) => {
+                    let mut seen: HashMap<&str, Loc> = HashMap::new();
+                    for (k, v) in entries {
+                        if let Some(first) = seen.insert(&k.name, k.loc) {
+                            self.errors.push(
+                                Diagnostic::at(
+                                    k.loc,
+                                    format!("duplicate key `{}` in `{path}`", k.name),
+                                )
+                                .help(format!(
+                                    "it is already set at line {}; keep one",
+                                    first.line
+                                )),
+                            );
+                        } else {
+                            self.check_value(v, value_ty, &join(path, &k.name), &k.name);
+                        }
+                    }
+                }
+                None => self.type_error(node, path, "a table"),
+            },
+            Ty::Certifications => match node.as_table() {
+                Some(entries) => {
+                    let mut seen: HashMap<&str, Loc> = HashMap::new();
+                    for (k, v) in entries {
+                        let cert_path = join(path, &k.name);
+                        if let Some(first) = seen.insert(&k.name, k.loc) {
+                            self.errors.push(
+                                Diagnostic::at(
+                                    k.loc,
+                                    format!("duplicate key `{}` in `{path}`", k.name),
+                                )
+                                .help(format!(
+                                    "it is already set at line {}; keep one",
+                                    first.line
+                                )),
+                            );
+                        } else if !is_slug(&k.name) {
+                            self.errors.push(
+                                Diagnostic::at(k.loc, format!("certification name `{}` in `{path}` is not a valid id", k.name))
+                                    .help("use lower-case names such as soc2, iso27001, iso27701, pci-dss"),
+                            );
+                        } else if k.name == "soc2" {
+                            self.check_value(v, &Ty::Table(spec::SOC2), &cert_path, "soc2");
+                            if let Some(Value::Int(t)) = v.get("type").map(|n| &n.value)
+                                && !(1..=2).contains(t)
+                            {
+                                self.errors.push(
+                                        Diagnostic::at(v.get("type").map_or(v.loc, |n| n.loc), format!("SOC 2 report type must be 1 or 2, found {t}"))
+                                            .help("Type I reports on design at a point in time; Type II on operation over a period"),
+                                    );
+                            }
+                        } else {
+                            self.check_value(v, &Ty::Table(spec::CERTIFICATE), &cert_path, &k.name);
+                        }
+                    }
+                }
+                None => self.type_error(node, path, "a table"),
+            },
+        }
+    }
+
+    fn expect_str<'n>(&mut self, node: &'n Node, path: &str, what: &str) -> Option<&'n str> {
+        match &node.value {
+            Value::Str(s) => Some(s),
+            _ => {
+                self.type_error(node, path, what);
+                None
+            }
+        }
+    }
+
+    fn type_error(&mut self, node: &Node, path: &str, expected: &str) {
+        let found = match &node.value {
+            Value::Bool(b) => format!("{} `{b}`", node.value.type_name()),
+            Value::Int(i) => format!("{} `{i}`", node.value.type_name()),
+            Value::Str(s) if s.chars().count() <= 40 => format!("the string \"{s}\""),
+            other => other.type_name().to_string(),
+        };
+        let mut d = Diagnostic::at(
+            node.loc,
+            format!("`{path}` must be {expected}, found {found}"),
+        );
+        if expected == "a list"
+            && let Value::Str(s) = &node.value
+        {
+            d = d.help(format!("write a list: [\"{s}\"]"));
+        }
+        self.errors.push(d);
+    }
+
+    fn negative(&mut self, node: &Node, path: &str) {
+        self.errors.push(Diagnostic::at(
+            node.loc,
+            format!("`{path}` must be a number of at least 0"),
+        ));
+    }
+
+    fn check_date(&mut self, node: &Node, path: &str, key: &str) {
+        match &node.value {
+            Value::Datetime(text) => {
+                if let Err(e) = parse_date(text) {
+                    self.errors.push(
+                        Diagnostic::at(
+                            node.loc,
+                            format!("`{path}` must be a date, found `{text}` ({e})"),
+                        )
+                        .help(format!(
+                            "write a calendar date only, such as {key} = 2027-03-01"
+                        )),
+                    );
+                }
+            }
+            Value::Str(text) if self.format == Format::Toml => {
+                let help = if parse_date(text).is_ok() {
+                    format!("TOML dates are written without quotes: {key} = {text}")
+                } else {
+                    format!("write a date without quotes, such as {key} = 2027-03-01")
+                };
+                self.errors.push(
+                    Diagnostic::at(
+                        node.loc,
+                        format!("`{path}` must be a date, found the string \"{text}\""),
+                    )
+                    .help(help),
+                );
+            }
+            Value::Str(text) => {
+                if let Err(e) = parse_date(text) {
+                    self.errors.push(
+                        Diagnostic::at(node.loc, format!("`{path}` must be a date in the form YYYY-MM-DD, found \"{text}\" ({e})"))
+                            .help(format!("for example {key}: \"2027-03-01\"")),
+                    );
+                }
+            }
+            _ => self.type_error(node, path, "a date (YYYY-MM-DD)"),
+        }
+    }
+}
+
+fn item_ctx_for(path: &str, key: &str, item: &Node, index: usize) -> String {
+    // `path` already ends in the key; rebuild it with the item label.
+    let parent = path
+        .strip_suffix(key)
+        .map(|p| p.trim_end_matches('.'))
+        .unwrap_or(path);
+    item_ctx(parent, key, item, index)
+}
+
+fn display_ctx(ctx: &str) -> &str {
+    if ctx.is_empty() { "the top level" } else { ctx }
+}
+
+fn unknown_key(name: &str, loc: Loc, fields: &[Field], ctx: &str) -> Diagnostic {
+    let d = Diagnostic::at(
+        loc,
+        format!("unknown key `{name}` in `{}`", display_ctx(ctx)),
+    );
+    // The plural of a list key is the most common slip: `[[tools]]`.
+    let singular = name
+        .strip_suffix('s')
+        .filter(|s| fields.iter().any(|f| f.name == *s));
+    if let Some(s) = singular {
+        return d.help(format!(
+            "did you mean `{s}`? (write [[{s}]] once per entry)"
+        ));
+    }
+    match did_you_mean(name, spec::names(fields)) {
+        Some(m) => d.help(format!("did you mean `{m}`?")),
+        None => d.help(format!(
+            "accepted keys: {}",
+            spec::names(fields).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
+fn unknown_value(loc: Loc, key: &str, value: &str, allowed: &[&str]) -> Diagnostic {
+    let d = Diagnostic::at(
+        loc,
+        format!("unknown {} \"{value}\"", key.replace('_', " ")),
+    );
+    match did_you_mean(&value.to_ascii_lowercase(), allowed.iter().copied()) {
+        Some(m) => d.help(format!(
+            "did you mean `{m}`? accepted: {}",
+            quoted_list(allowed)
+        )),
+        None => d.help(format!("accepted: {}", quoted_list(allowed))),
+    }
+}
+
+fn is_yaml11_true(s: &str) -> bool {
+    matches!(s.to_ascii_lowercase().as_str(), "yes" | "y" | "on" | "true")
+}
+
+fn is_yaml11_bool(s: &str) -> bool {
+    is_yaml11_true(s)
+        || matches!(
+            s.to_ascii_lowercase().as_str(),
+            "no" | "n" | "off" | "false"
+        )
+}
+
+fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// Parses `YYYY-MM-DD` strictly.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shaped {
+        return Err("expected YYYY-MM-DD".into());
+    }
+    text.parse::<Date>().map_err(|e| e.to_string())
+}
+
+// ---------------------------------------------------------------- building the model
+
+struct Builder<'e> {
+    format: Format,
+    errors: &'e mut Vec<Diagnostic>,
+}
+
+fn str_at<'n>(t: &'n Node, key: &str) -> Option<&'n str> {
+    t.get(key).and_then(Node::as_str)
+}
+
+fn bool_at(t: &Node, key: &str) -> Option<bool> {
+    match t.get(key)?.value {
+        Value::Bool(b) => Some(b),
+        _ => None,
+    }
+}
+
+fn int_at(t: &Node, key: &str) -> Option<i64> {
+    match t.get(key)?.value {
+        Value::Int(i) => Some(i),
+        _ => None,
+    }
+}
+
+fn num_at(t: &Node, key: &str) -> Option<f64> {
+    match t.get(key)?.value {
+        Value::Int(i) => Some(i as f64),
+        Value::Float(f) => Some(f),
+        _ => None,
+    }
+}
+
+fn date_at(t: &Node, key: &str) -> Option<Date> {
+    match &t.get(key)?.value {
+        Value::Datetime(s) | Value::Str(s) => parse_date(s).ok(),
+        _ => None,
+    }
+}
+
+fn strs_at<'n>(t: &'n Node, key: &str) -> Vec<(&'n str, Loc)> {
+    t.get(key)
+        .and_then(Node::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|n| n.as_str().map(|s| (s, n.loc)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn data_at(t: &Node, key: &str) -> Option<DataSet> {
+    t.get(key)?.as_array()?;
+    let mut set = DataSet::EMPTY;
+    for (s, _) in strs_at(t, key) {
+        if let Some(c) = DataClass::parse(s) {
+            set.insert(c);
+        }
+    }
+    Some(set)
+}
+
+fn regions_at(t: &Node, key: &str) -> Vec<Region> {
+    let mut out: Vec<Region> = strs_at(t, key)
+        .into_iter()
+        .filter_map(|(s, _)| Region::parse(s))
+        .collect();
+    out.dedup();
+    out
+}
+
+/// Converts a parameter value to JSON, for checks to read.
+fn to_json(n: &Node) -> serde_json::Value {
+    use serde_json::Value as J;
+    match &n.value {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Int(i) => J::from(*i),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        Value::Str(s) | Value::Datetime(s) => J::String(s.clone()),
+        Value::Array(items) => J::Array(items.iter().map(to_json).collect()),
+        Value::Table(entries) => J::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.name.clone(), to_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+impl Builder<'_> {
+    fn build(mut self, root: &Node, path: &str) -> Inventory {
+        self.check_schema_version(root);
+        let policy = root
+            .get("policy")
+            .map(|p| self.policy(p))
+            .unwrap_or_default();
+        let tools: Vec<Tool> = root
+            .get("tool")
+            .and_then(Node::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter(|n| n.as_table().is_some())
+                    .map(|n| self.tool(n))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let checks = root
+            .get("checks")
+            .map(|c| self.checks(c))
+            .unwrap_or_default();
+        let waivers = root
+            .get("waiver")
+            .and_then(Node::as_array)
+            .map(|items| items.iter().filter_map(|n| self.waiver(n)).collect())
+            .unwrap_or_default();
+        let inventory = Inventory {
+            path: path.to_string(),
+            organization: root
+                .get("organization")
+                .and_then(|o| str_at(o, "name"))
+                .map(str::to_string),
+            policy,
+            tools,
+            checks,
+            waivers,
+        };
+        self.cross_references(&inventory);
+        inventory
+    }
+
+    fn check_schema_version(&mut self, root: &Node) {
+        if let Some(n) = root.get("schema")
+            && let Value::Int(v) = n.value
+            && v != 1
+        {
+            self.errors.push(
+                Diagnostic::at(n.loc, format!("unsupported schema version {v}"))
+                    .help("this version of stackaudit reads `schema = 1`"),
+            );
+        }
+    }
+
+    fn policy(&mut self, p: &Node) -> Policy {
+        let mut policy = Policy::default();
+        if let Some(entries) = p.as_table() {
+            for (k, v) in entries {
+                if let Some(f) = spec::POLICY.iter().find(|f| f.name == k.name) {
+                    policy.spans.insert(f.name, v.loc);
+                }
+            }
+        }
+        policy.system_of_record = str_at(p, "system_of_record").map(str::to_string);
+        if p.get("allowed_regions").is_some() {
+            policy.allowed_regions = Some(regions_at(p, "allowed_regions"));
+        }
+        policy.required_categories = strs_at(p, "required_categories")
+            .into_iter()
+            .filter_map(|(s, _)| Category::parse(s))
+            .collect();
+        if p.get("exclusive_categories").is_some() {
+            policy.exclusive_categories = strs_at(p, "exclusive_categories")
+                .into_iter()
+                .filter_map(|(s, _)| Category::parse(s))
+                .collect();
+        }
+        if p.get("accepted_certifications").is_some() {
+            policy.accepted_certifications = strs_at(p, "accepted_certifications")
+                .into_iter()
+                .map(|(s, _)| s.to_string())
+                .collect();
+        }
+        if let Some(h) = num_at(p, "max_rpo_hours") {
+            policy.max_rpo_hours = h;
+        }
+        if let Some(h) = num_at(p, "max_rto_hours") {
+            policy.max_rto_hours = h;
+        }
+        policy.max_waiver_days = int_at(p, "max_waiver_days");
+        policy
+    }
+
+    fn tool(&mut self, t: &Node) -> Tool {
+        let mut spans = BTreeMap::new();
+        record_spans(t, "", &mut spans, 0);
+        let sub = |key: &str| t.get(key).filter(|n| n.as_table().is_some());
+        let tool_id = str_at(t, "id").unwrap_or("").to_string();
+        Tool {
+            name: str_at(t, "name").unwrap_or("").to_string(),
+            vendor: str_at(t, "vendor").map(str::to_string),
+            category: str_at(t, "category")
+                .and_then(Category::parse)
+                .unwrap_or(Category::Other),
+            status: str_at(t, "status")
+                .and_then(Status::parse)
+                .unwrap_or(Status::Active),
+            owner: str_at(t, "owner").map(str::to_string),
+            data: data_at(t, "data").unwrap_or_default(),
+            regions: regions_at(t, "regions"),
+            url: str_at(t, "url").map(str::to_string),
+            trust_url: str_at(t, "trust_url").map(str::to_string),
+            labels: sub("labels")
+                .and_then(Node::as_table)
+                .map(|e| {
+                    e.iter()
+                        .filter_map(|(k, v)| v.as_str().map(|s| (k.name.clone(), s.to_string())))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            contract: sub("contract").map(|c| Contract {
+                annual_cost: num_at(c, "annual_cost"),
+                currency: str_at(c, "currency").map(str::to_string),
+                renewal: date_at(c, "renewal"),
+                dpa: bool_at(c, "dpa"),
+            }),
+            access: sub("access").map(|a| Access {
+                sso: bool_at(a, "sso"),
+                mfa: bool_at(a, "mfa"),
+                scim: bool_at(a, "scim"),
+            }),
+            certifications: sub("certifications")
+                .and_then(Node::as_table)
+                .map(|entries| {
+                    entries
+                        .iter()
+                        .filter(|(_, v)| v.as_table().is_some())
+                        .map(|(k, v)| Certification {
+                            name: k.name.clone(),
+                            soc2_type: if k.name == "soc2" {
+                                int_at(v, "type")
+                            } else {
+                                None
+                            },
+                            report_date: date_at(v, "report_date"),
+                            bridge_letter_until: date_at(v, "bridge_letter_until"),
+                            expires: date_at(v, "expires"),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            encryption: sub("encryption").map(|e| Encryption {
+                at_rest: str_at(e, "at_rest").map(str::to_string),
+                in_transit: str_at(e, "in_transit").and_then(Tls::parse),
+                customer_managed_keys: bool_at(e, "customer_managed_keys"),
+            }),
+            backup: sub("backup").map(|b| Backup {
+                enabled: bool_at(b, "enabled"),
+                rpo_hours: num_at(b, "rpo_hours"),
+                rto_hours: num_at(b, "rto_hours"),
+                retention_days: int_at(b, "retention_days"),
+                last_restore_test: date_at(b, "last_restore_test"),
+                export: bool_at(b, "export"),
+            }),
+            integrations: t
+                .get("integration")
+                .and_then(Node::as_array)
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(|i| {
+                            Some(Integration {
+                                to: str_at(i, "to")?.to_string(),
+                                method: str_at(i, "method")
+                                    .and_then(Method::parse)
+                                    .unwrap_or(Method::Api),
+                                direction: str_at(i, "direction")
+                                    .and_then(Direction::parse)
+                                    .unwrap_or(Direction::Out),
+                                data: data_at(i, "data"),
+                                loc: i.loc,
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            id: tool_id,
+            loc: t.loc,
+            spans,
+        }
+    }
+
+    fn checks(&mut self, c: &Node) -> ChecksConfig {
+        let mut config = ChecksConfig {
+            disable: strs_at(c, "disable")
+                .into_iter()
+                .map(|(s, loc)| Located {
+                    value: s.to_string(),
+                    loc,
+                })
+                .collect(),
+            ..Default::default()
+        };
+        if let Some(entries) = c.get("severity").and_then(Node::as_table) {
+            for (k, v) in entries {
+                if let Some(s) = v.as_str() {
+                    config.severity.push((
+                        Located {
+                            value: k.name.clone(),
+                            loc: k.loc,
+                        },
+                        s.to_string(),
+                    ));
+                }
+            }
+        }
+        if let Some(entries) = c.get("params").and_then(Node::as_table) {
+            for (k, v) in entries {
+                if let Some(params) = v.as_table() {
+                    let map = params
+                        .iter()
+                        .map(|(pk, pv)| (pk.name.clone(), to_json(pv)))
+                        .collect();
+                    config.params.insert(
+                        k.name.clone(),
+                        Located {
+                            value: map,
+                            loc: k.loc,
+                        },
+                    );
+                }
+            }
+        }
+        config
+    }
+
+    fn waiver(&mut self, w: &Node) -> Option<Waiver> {
+        Some(Waiver {
+            check: str_at(w, "check")?.to_string(),
+            tool: str_at(w, "tool").map(str::to_string),
+            reason: str_at(w, "reason")?.to_string(),
+            approved_by: str_at(w, "approved_by")?.to_string(),
+            expires: date_at(w, "expires")?,
+            ticket: str_at(w, "ticket").map(str::to_string),
+            loc: w.loc,
+        })
+    }
+
+    /// Problems that need more than one place in the file to see.
+    fn cross_references(&mut self, inv: &Inventory) {
+        let mut ids: HashMap<&str, Loc> = HashMap::with_capacity(inv.tools.len());
+        for tool in &inv.tools {
+            if tool.id.is_empty() {
+                continue;
+            }
+            if let Some(first) = ids.insert(&tool.id, tool.loc_of("id")) {
+                ids.insert(&tool.id, first);
+                self.errors.push(
+                    Diagnostic::at(
+                        tool.loc_of("id"),
+                        format!("duplicate tool id `{}`", tool.id),
+                    )
+                    .help(format!(
+                        "the id is first used at line {}; every tool needs its own id",
+                        first.line
+                    )),
+                );
+            }
+        }
+        let suggest = |name: &str| -> String {
+            // Suggestions scan all ids; only computed for the rare error path.
+            match did_you_mean(name, ids.keys().copied()) {
+                Some(m) => format!("did you mean `{m}`?"),
+                None => "name the `id` of a [[tool]] in this inventory".to_string(),
+            }
+        };
+        for tool in &inv.tools {
+            for (n, integ) in tool.integrations.iter().enumerate() {
+                let path = format!("tool[{}].integration[{}].to", tool.id, n + 1);
+                let to_loc = tool
+                    .spans
+                    .get(&format!("integration[{}].to", n + 1))
+                    .copied()
+                    .unwrap_or(integ.loc);
+                if integ.to == tool.id {
+                    self.errors.push(
+                        Diagnostic::at(
+                            to_loc,
+                            format!("`{path}`: tool `{}` integrates with itself", tool.id),
+                        )
+                        .help("an integration connects two different tools; remove it"),
+                    );
+                } else if !ids.contains_key(integ.to.as_str()) && is_slug(&integ.to) {
+                    self.errors.push(
+                        Diagnostic::at(to_loc, format!("`{path}` names no tool: `{}`", integ.to))
+                            .help(suggest(&integ.to)),
+                    );
+                }
+            }
+        }
+        if let Some(sor) = &inv.policy.system_of_record
+            && !ids.contains_key(sor.as_str())
+            && is_slug(sor)
+        {
+            let loc = inv
+                .policy
+                .spans
+                .get("system_of_record")
+                .copied()
+                .unwrap_or_default();
+            self.errors.push(
+                Diagnostic::at(
+                    loc,
+                    format!("`policy.system_of_record` names no tool: `{sor}`"),
+                )
+                .help(suggest(sor)),
+            );
+        }
+        for w in &inv.waivers {
+            if let Some(t) = &w.tool
+                && !ids.contains_key(t.as_str())
+            {
+                self.errors.push(
+                    Diagnostic::at(
+                        w.loc,
+                        format!("waiver for check `{}` names no tool: `{t}`", w.check),
+                    )
+                    .help(suggest(t)),
+                );
+            }
+        }
+        let _ = self.format;
+    }
+}
+
+/// Records where each field of a tool was written, keyed by dotted path.
+fn record_spans(node: &Node, prefix: &str, spans: &mut BTreeMap<String, Loc>, depth: usize) {
+    if depth > 3 {
+        return;
+    }
+    match &node.value {
+        Value::Table(entries) => {
+            for (k, v) in entries {
+                let path = if prefix.is_empty() {
+                    k.name.clone()
+                } else {
+                    format!("{prefix}.{}", k.name)
+                };
+                spans.entry(path.clone()).or_insert(v.loc);
+                record_spans(v, &path, spans, depth + 1);
+            }
+        }
+        Value::Array(items) if prefix == "integration" => {
+            for (i, item) in items.iter().enumerate() {
+                record_spans(item, &format!("{prefix}[{}]", i + 1), spans, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,163 @@
+//! The terminal report: a summary, then findings grouped by tool, each with
+//! what to do about it.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
+
+use super::RenderOptions;
+use crate::audit::AuditResult;
+use crate::checks::{Finding, Severity};
+
+const DEFAULT_WIDTH: u16 = 100;
+
+fn new_table(options: &RenderOptions) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(options.width.unwrap_or(DEFAULT_WIDTH).max(40));
+    if options.color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t
+}
+
+fn severity_cell(s: Severity, options: &RenderOptions) -> Cell {
+    let cell = Cell::new(s.as_str().to_uppercase());
+    if !options.color {
+        return cell;
+    }
+    let color = match s {
+        Severity::Critical => Color::Magenta,
+        Severity::High => Color::Red,
+        Severity::Medium => Color::Yellow,
+        Severity::Low => Color::Cyan,
+        Severity::Info => Color::Grey,
+    };
+    cell.fg(color).add_attribute(Attribute::Bold)
+}
+
+fn findings_table(findings: &[&Finding], options: &RenderOptions) -> Table {
+    let mut t = new_table(options);
+    t.set_header(["Severity", "Check", "Finding and what to do"]);
+    for f in findings {
+        t.add_row(vec![
+            severity_cell(f.severity, options),
+            Cell::new(&f.check),
+            Cell::new(format!("{}\n→ {}", f.message, f.remediation)),
+        ]);
+    }
+    t
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
+    let mut out = String::new();
+    let s = &result.summary;
+    let title = match &result.organization {
+        Some(org) => format!(
+            "Stack audit · {org} · {} · as of {}",
+            result.stack_path, result.as_of
+        ),
+        None => format!(
+            "Stack audit · {} · as of {}",
+            result.stack_path, result.as_of
+        ),
+    };
+    out.push_str(&title);
+    out.push_str("\n\n");
+
+    let mut summary = new_table(options);
+    summary.add_row(vec![Cell::new("Tools audited"), Cell::new(s.tools_audited)]);
+    let counts: Vec<String> = Severity::DESCENDING
+        .iter()
+        .map(|sev| format!("{} {sev}", s.count(*sev)))
+        .collect();
+    summary.add_row(vec![
+        Cell::new("Findings"),
+        Cell::new(format!("{} ({})", s.total(), counts.join(", "))),
+    ]);
+    let coverage = match (s.integration_coverage, &result.system_of_record) {
+        (Some(c), Some(sor)) => format!(
+            "{} ({} of {} tools holding personal or customer data exchange data with {sor})",
+            percent(c),
+            s.coverage_connected,
+            s.coverage_eligible
+        ),
+        _ => "not measured: set policy.system_of_record".to_string(),
+    };
+    summary.add_row(vec![Cell::new("Integration coverage"), Cell::new(coverage)]);
+    summary.add_row(vec![
+        Cell::new("Stack score"),
+        Cell::new(format!("{} / 100", s.score)),
+    ]);
+    out.push_str(&summary.to_string());
+    out.push('\n');
+
+    let stack_level: Vec<&Finding> = result
+        .findings
+        .iter()
+        .filter(|f| f.tool.is_none())
+        .collect();
+    if !stack_level.is_empty() {
+        out.push_str("\nWhole stack\n");
+        out.push_str(&findings_table(&stack_level, options).to_string());
+        out.push('\n');
+    }
+
+    let mut clean = Vec::new();
+    // Tools with the most serious findings first, so the eye lands on them.
+    let mut tools: Vec<_> = result.tools.iter().collect();
+    tools.sort_by_key(|t| t.score);
+    for tool in tools {
+        let findings: Vec<&Finding> = result
+            .findings
+            .iter()
+            .filter(|f| f.tool.as_deref() == Some(tool.id.as_str()))
+            .collect();
+        if findings.is_empty() {
+            if tool.in_scope {
+                clean.push(tool.id.as_str());
+            }
+            continue;
+        }
+        let owner = tool
+            .owner
+            .as_deref()
+            .map(|o| format!(" · owner {o}"))
+            .unwrap_or_else(|| " · no owner".into());
+        out.push_str(&format!(
+            "\n{} ({}) · {} · {}{owner} · score {}/100\n",
+            tool.name, tool.id, tool.category, tool.status, tool.score
+        ));
+        out.push_str(&findings_table(&findings, options).to_string());
+        out.push('\n');
+    }
+    if !clean.is_empty() {
+        out.push_str(&format!("\nNo findings: {}\n", clean.join(", ")));
+    }
+
+    out.push('\n');
+    match result.fail_on {
+        Some(threshold) => {
+            let failing = result
+                .findings
+                .iter()
+                .filter(|f| f.severity >= threshold)
+                .count();
+            if failing > 0 {
+                out.push_str(&format!("Result: FAIL — {failing} finding(s) at or above {threshold} (--fail-on {threshold})\n"));
+            } else {
+                out.push_str(&format!(
+                    "Result: PASS — no findings at or above {threshold}\n"
+                ));
+            }
+        }
+        None => out.push_str("Result: report only (--fail-on never)\n"),
+    }
+    out
+}
