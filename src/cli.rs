@@ -39,6 +39,9 @@ pub enum Command {
         /// The inventory file (.toml, .yaml, .yml or .json)
         #[arg(default_value = "stack.toml")]
         stack: PathBuf,
+        /// A folder of extra check definitions that `[checks]` may name (repeatable)
+        #[arg(long = "checks", value_name = "DIR")]
+        checks_dirs: Vec<PathBuf>,
     },
     /// Write a commented starter inventory
     Init {

@@ -58,8 +58,10 @@ pub fn run(cli: Cli) -> Result<u8> {
         max_input_size: cli.max_input_size,
     };
     match cli.command {
-        Command::Validate { stack } => {
+        Command::Validate { stack, checks_dirs } => {
             let inv = load_stack(&stack, &load_options)?;
+            // `[checks]` must name real checks and parameters.
+            crate::audit::configure(&inv, &crate::checks::Catalogue::load(&checks_dirs)?)?;
             let integrations: usize = inv.tools.iter().map(|t| t.integrations.len()).sum();
             println!(
                 "{}: valid ({} tools, {} integrations)",

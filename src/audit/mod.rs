@@ -127,7 +127,7 @@ pub fn score_penalty(s: Severity) -> u32 {
 
 /// Applies the inventory's `[checks]` table to the catalogue: which checks
 /// run, with which parameters and severities. Unknown ids are errors.
-fn configure(
+pub fn configure(
     inv: &Inventory,
     catalogue: &Catalogue,
 ) -> Result<(Vec<CheckDef>, BTreeMap<String, Severity>), InputError> {

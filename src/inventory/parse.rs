@@ -30,8 +30,28 @@ fn depth_error(loc: Loc) -> Diagnostic {
 fn parse_toml(text: &str) -> Result<Node, Diagnostic> {
     let index = LineIndex::new(text);
     let doc = toml::de::DeTable::parse(text).map_err(|e| {
-        let loc = index.loc(e.span().map_or(0, |s| s.start));
-        Diagnostic::at(loc, format!("invalid TOML: {}", e.message().trim_end()))
+        let span = e.span().unwrap_or(0..0);
+        let loc = index.loc(span.start);
+        let message = e.message().trim_end();
+        if message.contains("recursion") {
+            return depth_error(loc);
+        }
+        // Name the key: the parser's message does not.
+        let key = text
+            .get(span)
+            .map(str::trim)
+            .filter(|k| !k.is_empty() && k.len() < 80 && !k.contains('\n'));
+        match key {
+            Some(k) if message == "duplicate key" => Diagnostic::at(
+                loc,
+                format!(
+                    "invalid TOML: duplicate key `{}`",
+                    k.trim_matches(['[', ']'])
+                ),
+            )
+            .help("each key may be set once per table; remove or rename one"),
+            _ => Diagnostic::at(loc, format!("invalid TOML: {message}")),
+        }
     })?;
     let loc = Loc::new(1, 1);
     let mut out = Vec::with_capacity(doc.get_ref().len());
@@ -124,6 +144,9 @@ fn parse_yaml(text: &str) -> Result<Node, Diagnostic> {
             max_aliases: 1_000,
             max_anchors: 1_000,
         },
+        // YAML 1.2: only true/false are booleans; `yes`/`on` stay text and
+        // validation explains the slip.
+        strict_booleans: true,
     };
     let doc: serde_saphyr::Spanned<YamlValue> =
         serde_saphyr::from_str_with_options(text, options).map_err(yaml_error)?;
@@ -155,6 +178,33 @@ fn yaml_error(e: serde_saphyr::Error) -> Diagnostic {
         None => text.as_str(),
     };
     let message = message.lines().next().unwrap_or("").trim_end_matches(':');
+    friendly_yaml_error(loc, message)
+}
+
+/// Rewords the parser's messages that speak of its API rather than the file.
+fn friendly_yaml_error(loc: Loc, message: &str) -> Diagnostic {
+    if message.contains("budget breached") {
+        if message.contains("Depth") {
+            return depth_error(loc);
+        }
+        return Diagnostic::at(loc, format!("invalid YAML: the document is too large once anchors and aliases are expanded ({})", message.trim_start_matches("budget breached: ")))
+            .help("stackaudit caps alias expansion to guard against alias bombs; write the values out instead of repeating aliases");
+    }
+    if message.contains("recursion limit") {
+        return depth_error(loc);
+    }
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
+        return Diagnostic::at(loc, format!("invalid YAML: duplicate key `{key}`"))
+            .help("each key may appear once per mapping; remove or rename one");
+    }
+    if message.starts_with("multiple YAML documents") {
+        return Diagnostic::at(loc, "invalid YAML: the file holds more than one document")
+            .help("an inventory is a single YAML document; remove the extra `---` separators");
+    }
     Diagnostic::at(loc, format!("invalid YAML: {message}"))
 }
 

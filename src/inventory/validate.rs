@@ -230,7 +230,12 @@ impl Checker<'_> {
                             node.loc,
                             format!("`{path}` must be true or false, found the string \"{s}\""),
                         )
-                        .help(format!("YAML 1.2 reads `{s}` as text; write `{meant}`")),
+                        .help(match self.format {
+                            Format::Yaml => {
+                                format!("YAML 1.2 reads `{s}` as text; write `{meant}`")
+                            }
+                            _ => format!("booleans are written without quotes: `{meant}`"),
+                        }),
                     );
                 }
                 _ => self.type_error(node, path, "true or false"),
@@ -302,7 +307,7 @@ impl Checker<'_> {
                                 )),
                             );
                         } else {
-                            self.check_value(v, value_ty, &join(path, &k.name), &k.name);
+                            self.check_value(v, value_ty, &join(path, &k.name), key);
                         }
                     }
                 }
@@ -463,11 +468,19 @@ fn unknown_key(name: &str, loc: Loc, fields: &[Field], ctx: &str) -> Diagnostic 
     }
 }
 
+/// What a value of `key` is called in messages.
+fn noun(key: &str) -> String {
+    match key {
+        "required_categories" | "exclusive_categories" => "category".into(),
+        "data" => "data class".into(),
+        "in_transit" => "TLS version".into(),
+        "method" => "integration method".into(),
+        other => other.replace('_', " "),
+    }
+}
+
 fn unknown_value(loc: Loc, key: &str, value: &str, allowed: &[&str]) -> Diagnostic {
-    let d = Diagnostic::at(
-        loc,
-        format!("unknown {} \"{value}\"", key.replace('_', " ")),
-    );
+    let d = Diagnostic::at(loc, format!("unknown {} \"{value}\"", noun(key)));
     match did_you_mean(&value.to_ascii_lowercase(), allowed.iter().copied()) {
         Some(m) => d.help(format!(
             "did you mean `{m}`? accepted: {}",
