@@ -109,16 +109,23 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
         out.push('\n');
     }
 
+    // Group once: scanning all findings per tool would be quadratic.
+    let mut by_tool: std::collections::HashMap<&str, Vec<&Finding>> =
+        std::collections::HashMap::new();
+    for f in &result.findings {
+        if let Some(t) = &f.tool {
+            by_tool.entry(t.as_str()).or_default().push(f);
+        }
+    }
     let mut clean = Vec::new();
     // Tools with the most serious findings first, so the eye lands on them.
     let mut tools: Vec<_> = result.tools.iter().collect();
     tools.sort_by_key(|t| t.score);
     for tool in tools {
-        let findings: Vec<&Finding> = result
-            .findings
-            .iter()
-            .filter(|f| f.tool.as_deref() == Some(tool.id.as_str()))
-            .collect();
+        let findings = by_tool
+            .get(tool.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         if findings.is_empty() {
             if tool.in_scope {
                 clean.push(tool.id.as_str());
@@ -134,7 +141,7 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
             "\n{} ({}) · {} · {}{owner} · score {}/100\n",
             tool.name, tool.id, tool.category, tool.status, tool.score
         ));
-        out.push_str(&findings_table(&findings, options).to_string());
+        out.push_str(&findings_table(findings, options).to_string());
         out.push('\n');
     }
     if !clean.is_empty() {
