@@ -73,6 +73,8 @@ pub struct Summary {
     pub medium: usize,
     pub low: usize,
     pub info: usize,
+    /// Findings covered by a valid waiver (not counted above).
+    pub waived: usize,
     /// 0 to 100; see [`score_penalty`].
     pub score: u32,
     /// Share (0 to 1) of tools holding personal or customer data that have a
@@ -101,8 +103,17 @@ impl Summary {
 impl AuditResult {
     /// True when a finding reaches the failure threshold.
     pub fn fails(&self) -> bool {
-        self.fail_on
-            .is_some_and(|t| self.findings.iter().any(|f| f.severity >= t))
+        self.failing_count() > 0
+    }
+
+    /// Unwaived findings at or above the failure threshold.
+    pub fn failing_count(&self) -> usize {
+        self.fail_on.map_or(0, |t| {
+            self.findings
+                .iter()
+                .filter(|f| !f.is_waived() && f.severity >= t)
+                .count()
+        })
     }
 
     pub fn check(&self, id: &str) -> Option<&CheckDef> {
@@ -224,30 +235,35 @@ pub fn audit(
             ));
         }
     }
+    let ids: Vec<&str> = catalogue.checks.iter().map(|c| c.id.as_str()).collect();
+    check_waivers(inv, &ids, options.as_of)?;
     let flow = DataFlow::compute(inv);
-    let ctx = Context {
+    let mut ctx = Context {
         inventory: inv,
         flow: &flow,
         as_of: options.as_of,
+        waivers_used: &[],
     };
     let mut findings = Vec::new();
-    for def in &defs {
-        match &def.rule {
-            Some(rule) => checks::rule::evaluate(&ctx, def, rule, &mut findings),
-            None => {
-                if let Some(evaluate) = checks::builtin_evaluator(&def.family, &def.id) {
-                    evaluate(&ctx, def, &mut findings);
-                }
-            }
-        }
+    // Waiver checks judge the outcome of all others, so they run last.
+    let (waiver_defs, other_defs): (Vec<&CheckDef>, Vec<&CheckDef>) =
+        defs.iter().partition(|d| d.family == "waiver");
+    for def in other_defs {
+        evaluate(&ctx, def, &mut findings);
     }
     if let Some(renewal) = defs.iter().find(|d| d.id == checks::contract::RENEWAL_DUE) {
         checks::contract::escalate_renewals(&mut findings, renewal);
+    }
+    let used = checks::waiver::apply(&inv.waivers, options.as_of, &mut findings);
+    ctx.waivers_used = &used;
+    for def in waiver_defs {
+        evaluate(&ctx, def, &mut findings);
     }
     for f in &mut findings {
         if let Some(s) = severities.get(&f.check) {
             f.severity = *s;
         }
+        f.fingerprint = checks::fingerprint(&f.check, f.tool.as_deref(), f.subject.as_deref());
     }
     if !options.only_tools.is_empty() {
         findings.retain(|f| {
@@ -274,6 +290,51 @@ pub fn audit(
     })
 }
 
+fn evaluate(ctx: &Context, def: &CheckDef, findings: &mut Vec<Finding>) {
+    match &def.rule {
+        Some(rule) => checks::rule::evaluate(ctx, def, rule, findings),
+        None => {
+            if let Some(evaluate) = checks::builtin_evaluator(&def.family, &def.id) {
+                evaluate(ctx, def, findings);
+            }
+        }
+    }
+}
+
+/// Waivers must name real checks and stay within `policy.max_waiver_days`.
+fn check_waivers(inv: &Inventory, ids: &[&str], as_of: Date) -> Result<(), InputError> {
+    let mut errors = Vec::new();
+    for w in &inv.waivers {
+        if w.check != "*" && !ids.contains(&w.check.as_str()) {
+            let hint = did_you_mean(&w.check, ids.iter().copied()).map_or(
+                "name a check id from `stackaudit checks list`, or \"*\"".to_string(),
+                |m| format!("did you mean `{m}`?"),
+            );
+            errors.push(
+                Diagnostic::at(
+                    w.loc,
+                    format!("waiver names an unknown check `{}`", w.check),
+                )
+                .help(hint),
+            );
+        }
+        if let Some(max) = inv.policy.max_waiver_days {
+            let days = checks::days_between(as_of, w.expires);
+            if days > max {
+                errors.push(
+                    Diagnostic::at(w.loc, format!("waiver for `{}` runs until {}, {days} days after {as_of}; the policy allows at most {max} days", w.check, w.expires))
+                        .help(format!("set `expires` to {} or earlier", checks::add_days(as_of, max))),
+                );
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(InputError::new(inv.path.clone(), errors))
+    }
+}
+
 /// Most severe first; then stack-level before tools, by id, check and subject.
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
@@ -288,7 +349,7 @@ pub fn sort_findings(findings: &mut [Finding]) {
 
 fn summarise_tools(inv: &Inventory, findings: &[Finding]) -> Vec<ToolSummary> {
     let mut penalty: BTreeMap<&str, u32> = BTreeMap::new();
-    for f in findings {
+    for f in findings.iter().filter(|f| !f.is_waived()) {
         if let Some(t) = &f.tool {
             *penalty.entry(t.as_str()).or_default() += score_penalty(f.severity);
         }
@@ -321,6 +382,10 @@ fn summarise(
 ) -> Summary {
     let mut s = Summary::default();
     for f in findings {
+        if f.is_waived() {
+            s.waived += 1;
+            continue;
+        }
         match f.severity {
             Severity::Critical => s.critical += 1,
             Severity::High => s.high += 1,
@@ -343,7 +408,7 @@ fn summarise(
     };
     let stack_penalty: u32 = findings
         .iter()
-        .filter(|f| f.tool.is_none())
+        .filter(|f| f.tool.is_none() && !f.is_waived())
         .map(|f| score_penalty(f.severity))
         .sum();
     s.score = (mean.round() as u32).saturating_sub(stack_penalty);
@@ -390,4 +455,223 @@ fn graph_edges(inv: &Inventory) -> Vec<GraphEdge> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::{load_str, source::Format};
+
+    const TOOLS: &str = r#"
+[policy]
+required_categories = ["cdp"]
+
+[[tool]]
+id = "hootsuite"
+name = "Hootsuite"
+category = "social"
+owner = "social@x.example"
+data = ["pii"]
+regions = ["eu"]
+[tool.contract]
+dpa = true
+[tool.access]
+sso = true
+scim = true
+
+[[tool]]
+id = "buffer"
+name = "Buffer"
+category = "social"
+owner = "social@x.example"
+data = ["pii"]
+regions = ["eu"]
+[tool.contract]
+dpa = true
+[tool.access]
+sso = true
+scim = true
+"#;
+
+    fn run(extra: &str, as_of: &str) -> Result<AuditResult, InputError> {
+        let inv = load_str(
+            &format!("schema = 1\n{TOOLS}\n{extra}"),
+            Format::Toml,
+            "stack.toml",
+        )
+        .unwrap();
+        let options = AuditOptions {
+            as_of: as_of.parse().unwrap(),
+            only_tools: vec![],
+            fail_on: Some(Severity::High),
+        };
+        audit(&inv, &Catalogue::builtin(), &options)
+    }
+
+    fn of<'a>(r: &'a AuditResult, check: &str) -> Vec<&'a Finding> {
+        r.findings.iter().filter(|f| f.check == check).collect()
+    }
+
+    const WAIVER: &str = r#"
+[[waiver]]
+check = "compliance-cert-missing"
+tool = "hootsuite"
+reason = "Vendor audit scheduled for 2027-Q1"
+approved_by = "security@x.example"
+expires = 2027-02-01
+ticket = "SEC-1234"
+"#;
+
+    #[test]
+    fn a_waiver_suppresses_exactly_its_finding() {
+        let plain = run("", "2026-11-22").unwrap();
+        assert!(plain.fails());
+        let r = run(WAIVER, "2026-11-22").unwrap();
+        let certs = of(&r, "compliance-cert-missing");
+        assert_eq!(certs.len(), 2, "waived findings stay in the report");
+        let hoot = certs
+            .iter()
+            .find(|f| f.tool.as_deref() == Some("hootsuite"))
+            .unwrap();
+        let buffer = certs
+            .iter()
+            .find(|f| f.tool.as_deref() == Some("buffer"))
+            .unwrap();
+        assert_eq!(
+            hoot.waiver.as_ref().unwrap().ticket.as_deref(),
+            Some("SEC-1234")
+        );
+        assert!(buffer.waiver.is_none());
+        assert_eq!(r.summary.waived, 1);
+        assert_eq!(r.summary.high, plain.summary.high - 1);
+        assert!(r.tool("hootsuite").unwrap().score > r.tool("buffer").unwrap().score);
+        assert!(of(&r, "waiver-unused").is_empty());
+        assert!(of(&r, "waiver-expired").is_empty());
+    }
+
+    #[test]
+    fn an_expired_waiver_no_longer_suppresses_and_is_reported() {
+        let r = run(WAIVER, "2027-02-02").unwrap();
+        assert!(
+            of(&r, "compliance-cert-missing")
+                .iter()
+                .all(|f| f.waiver.is_none())
+        );
+        let expired = of(&r, "waiver-expired");
+        assert_eq!(expired.len(), 1);
+        assert_eq!(expired[0].severity, Severity::Medium);
+        let text = format!("schema = 1\n{TOOLS}\n{WAIVER}");
+        let line = expired[0].location.as_ref().unwrap().line as usize;
+        assert_eq!(text.lines().nth(line - 1), Some("[[waiver]]"));
+        assert!(
+            of(&r, "waiver-unused").is_empty(),
+            "expired is not also unused"
+        );
+    }
+
+    #[test]
+    fn an_unused_waiver_is_reported() {
+        let r = run(
+            &WAIVER.replace("compliance-cert-missing", "backup-missing"),
+            "2026-11-22",
+        )
+        .unwrap();
+        let unused = of(&r, "waiver-unused");
+        assert_eq!(unused.len(), 1);
+        assert_eq!(unused[0].severity, Severity::Low);
+        assert_eq!(unused[0].tool.as_deref(), Some("hootsuite"));
+    }
+
+    #[test]
+    fn a_waiver_without_tool_covers_stack_level_findings_only() {
+        let waiver = "[[waiver]]\ncheck = \"stack-missing-category\"\nreason = \"CDP selection in progress\"\napproved_by = \"cmo@x.example\"\nexpires = 2027-06-30\n";
+        let r = run(waiver, "2026-11-22").unwrap();
+        assert!(of(&r, "stack-missing-category")[0].waiver.is_some());
+        let r = run(&waiver.replace("stack-missing-category", "*"), "2026-11-22").unwrap();
+        assert!(of(&r, "stack-missing-category")[0].waiver.is_some());
+        assert!(
+            of(&r, "compliance-cert-missing")
+                .iter()
+                .all(|f| f.waiver.is_none()),
+            "no tool: stack findings only"
+        );
+    }
+
+    #[test]
+    fn waivers_longer_than_policy_allows_are_invalid() {
+        let extra = format!("{WAIVER}\n").replace("[policy]", "[policy]\nmax_waiver_days = 30");
+        let inv = load_str(
+            &format!(
+                "schema = 1\n{}\n{extra}",
+                TOOLS.replace("[policy]", "[policy]\nmax_waiver_days = 30")
+            ),
+            Format::Toml,
+            "stack.toml",
+        )
+        .unwrap();
+        let options = AuditOptions {
+            as_of: "2026-11-22".parse().unwrap(),
+            only_tools: vec![],
+            fail_on: None,
+        };
+        let err = audit(&inv, &Catalogue::builtin(), &options).unwrap_err();
+        assert!(
+            err.to_string().contains(
+                "runs until 2027-02-01, 71 days after 2026-11-22; the policy allows at most 30 days"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn waivers_must_name_known_checks() {
+        let err = run(
+            &WAIVER.replace("compliance-cert-missing", "compliance-cert-mising"),
+            "2026-11-22",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("did you mean `compliance-cert-missing`?"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn fingerprints_ignore_messages_and_lines() {
+        let a = run("", "2026-11-22").unwrap();
+        let b = run("", "2026-11-23").unwrap();
+        let fa: Vec<_> = a.findings.iter().map(|f| &f.fingerprint).collect();
+        let fb: Vec<_> = b.findings.iter().map(|f| &f.fingerprint).collect();
+        assert_eq!(fa, fb);
+        let mut unique = fa.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            fa.len(),
+            "fingerprints are unique within a run"
+        );
+    }
+
+    #[test]
+    fn disabled_and_regraded_checks() {
+        let r = run("[checks]\ndisable = [\"compliance-cert-missing\"]\n[checks.severity]\nstack-missing-category = \"critical\"\n", "2026-11-22").unwrap();
+        assert!(of(&r, "compliance-cert-missing").is_empty());
+        assert_eq!(
+            of(&r, "stack-missing-category")[0].severity,
+            Severity::Critical
+        );
+        assert!(r.checks.iter().all(|c| c.id != "compliance-cert-missing"));
+    }
+
+    #[test]
+    fn check_parameters_can_be_overridden() {
+        let body = "[checks.params.compliance-cert-expiring]\ndays = 400\n";
+        let extra = "[[tool]]\nid = \"z\"\nname = \"Z\"\ncategory = \"other\"\n[tool.certifications]\niso27001 = { expires = 2027-10-01 }\n";
+        let r = run(&format!("{body}\n{extra}"), "2026-11-22").unwrap();
+        assert_eq!(of(&r, "compliance-cert-expiring").len(), 1);
+        let r = run(extra, "2026-11-22").unwrap();
+        assert!(of(&r, "compliance-cert-expiring").is_empty());
+    }
 }

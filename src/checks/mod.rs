@@ -15,6 +15,7 @@ pub mod integration;
 pub mod residency;
 pub mod rule;
 pub mod stack;
+pub mod waiver;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -129,6 +130,40 @@ pub struct Finding {
     pub remediation: String,
     pub controls: Vec<String>,
     pub location: Option<Location>,
+    /// Identity across runs: a hash of check, tool and subject (not of the
+    /// message or the line), used by baselines and SARIF.
+    pub fingerprint: String,
+    /// The waiver that covers this finding, if any.
+    pub waiver: Option<AppliedWaiver>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AppliedWaiver {
+    pub reason: String,
+    pub approved_by: String,
+    pub expires: Date,
+    pub ticket: Option<String>,
+}
+
+impl Finding {
+    pub fn is_waived(&self) -> bool {
+        self.waiver.is_some()
+    }
+}
+
+/// A finding's stable identity: check, tool and subject, hashed.
+pub fn fingerprint(check: &str, tool: Option<&str>, subject: Option<&str>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [check, tool.unwrap_or(""), subject.unwrap_or("")] {
+        h.update(part.as_bytes());
+        h.update([0x1f]);
+    }
+    h.finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -143,6 +178,9 @@ pub struct Context<'a> {
     pub inventory: &'a Inventory,
     pub flow: &'a DataFlow,
     pub as_of: Date,
+    /// Per waiver, whether it covered a finding (filled in before the
+    /// waiver checks run, empty before).
+    pub waivers_used: &'a [bool],
 }
 
 impl<'a> Context<'a> {
@@ -155,7 +193,7 @@ impl<'a> Context<'a> {
             .filter(|(_, t)| t.is_in_scope())
     }
 
-    fn location(&self, loc: Loc) -> Location {
+    pub fn location(&self, loc: Loc) -> Location {
         Location {
             file: self.inventory.path.clone(),
             line: loc.line,
@@ -181,6 +219,8 @@ impl<'a> Context<'a> {
             remediation: def.remediation.trim().to_string(),
             controls: def.controls.clone(),
             location: Some(self.location(tool.loc_of(field))),
+            fingerprint: String::new(),
+            waiver: None,
         }
     }
 
@@ -204,6 +244,8 @@ impl<'a> Context<'a> {
             remediation: def.remediation.trim().to_string(),
             controls: def.controls.clone(),
             location: loc.map(|l| self.location(l)),
+            fingerprint: String::new(),
+            waiver: None,
         }
     }
 
@@ -254,6 +296,7 @@ pub fn builtin_evaluator(family: &str, id: &str) -> Option<Evaluator> {
         "backup" => backup::evaluator(id),
         "access" => access::evaluator(id),
         "contract" => contract::evaluator(id),
+        "waiver" => waiver::evaluator(id),
         _ => None,
     }
 }
@@ -401,6 +444,7 @@ pub(crate) mod testing {
             inventory: &inv,
             flow: &flow,
             as_of: as_of.parse().unwrap(),
+            waivers_used: &[],
         };
         let mut out = Vec::new();
         builtin_evaluator(&def.family, id).unwrap()(&ctx, def, &mut out);

@@ -512,6 +512,7 @@ mod tests {
             inventory: &inv,
             flow: &flow,
             as_of: "2026-11-22".parse().unwrap(),
+            waivers_used: &[],
         };
         let mut out = Vec::new();
         evaluate(&ctx, &def, def.rule.as_ref().unwrap(), &mut out);

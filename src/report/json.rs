@@ -30,6 +30,7 @@ struct Summary {
     medium: usize,
     low: usize,
     info: usize,
+    waived: usize,
     score: u32,
     integration_coverage: Option<f64>,
 }
@@ -46,6 +47,8 @@ struct JsonFinding<'a> {
     remediation: &'a str,
     controls: &'a [String],
     location: Option<&'a crate::checks::Location>,
+    fingerprint: &'a str,
+    waiver: Option<&'a crate::checks::AppliedWaiver>,
 }
 
 pub fn render(result: &AuditResult) -> Result<Vec<u8>> {
@@ -65,6 +68,7 @@ pub fn render(result: &AuditResult) -> Result<Vec<u8>> {
             medium: s.medium,
             low: s.low,
             info: s.info,
+            waived: s.waived,
             score: s.score,
             integration_coverage: s
                 .integration_coverage
@@ -84,6 +88,8 @@ pub fn render(result: &AuditResult) -> Result<Vec<u8>> {
                 remediation: &f.remediation,
                 controls: &f.controls,
                 location: f.location.as_ref(),
+                fingerprint: &f.fingerprint,
+                waiver: f.waiver.as_ref(),
             })
             .collect(),
     };

@@ -23,9 +23,14 @@ fn new_table(options: &RenderOptions) -> Table {
     t
 }
 
-fn severity_cell(s: Severity, options: &RenderOptions) -> Cell {
-    let cell = Cell::new(s.as_str().to_uppercase());
-    if !options.color {
+fn severity_cell(s: Severity, waived: bool, options: &RenderOptions) -> Cell {
+    let label = s.as_str().to_uppercase();
+    let cell = Cell::new(if waived {
+        format!("{label}\n(waived)")
+    } else {
+        label
+    });
+    if !options.color || waived {
         return cell;
     }
     let color = match s {
@@ -42,10 +47,17 @@ fn findings_table(findings: &[&Finding], options: &RenderOptions) -> Table {
     let mut t = new_table(options);
     t.set_header(["Severity", "Check", "Finding and what to do"]);
     for f in findings {
+        let text = match &f.waiver {
+            Some(w) => format!(
+                "{}\nWAIVED until {} by {}: {}",
+                f.message, w.expires, w.approved_by, w.reason
+            ),
+            None => format!("{}\n→ {}", f.message, f.remediation),
+        };
         t.add_row(vec![
-            severity_cell(f.severity, options),
+            severity_cell(f.severity, f.is_waived(), options),
             Cell::new(&f.check),
-            Cell::new(format!("{}\n→ {}", f.message, f.remediation)),
+            Cell::new(text),
         ]);
     }
     t
@@ -77,9 +89,14 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
         .iter()
         .map(|sev| format!("{} {sev}", s.count(*sev)))
         .collect();
+    let waived = if s.waived > 0 {
+        format!("; {} more waived", s.waived)
+    } else {
+        String::new()
+    };
     summary.add_row(vec![
         Cell::new("Findings"),
-        Cell::new(format!("{} ({})", s.total(), counts.join(", "))),
+        Cell::new(format!("{} ({}){waived}", s.total(), counts.join(", "))),
     ]);
     let coverage = match (s.integration_coverage, &result.system_of_record) {
         (Some(c), Some(sor)) => format!(
@@ -151,11 +168,7 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
     out.push('\n');
     match result.fail_on {
         Some(threshold) => {
-            let failing = result
-                .findings
-                .iter()
-                .filter(|f| f.severity >= threshold)
-                .count();
+            let failing = result.failing_count();
             if failing > 0 {
                 out.push_str(&format!("Result: FAIL — {failing} finding(s) at or above {threshold} (--fail-on {threshold})\n"));
             } else {
