@@ -56,6 +56,21 @@ pub enum Command {
     Schema,
     /// Audit an inventory and report gaps
     Audit(AuditArgs),
+    /// Draw the integration graph (Graphviz DOT or Mermaid)
+    Graph {
+        /// The inventory file
+        #[arg(default_value = "stack.toml")]
+        stack: PathBuf,
+        /// Output format
+        #[arg(long, short = 'f', value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+        /// Judge dates as of this day (YYYY-MM-DD), for marking tools with high findings
+        #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+        as_of: Option<jiff::civil::Date>,
+        /// Write to this file instead of standard output
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// List the available checks or explain one
     Checks {
         #[command(subcommand)]
@@ -69,7 +84,7 @@ pub struct AuditArgs {
     #[arg(default_value = "stack.toml")]
     pub stack: PathBuf,
 
-    /// Report format (default: table on a terminal, json otherwise)
+    /// Report format (default: from the --output extension, else table on a terminal and json otherwise)
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<OutputFormat>,
 
@@ -92,6 +107,24 @@ pub struct AuditArgs {
     /// Write the report to this file instead of standard output (atomically)
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Arrange the report by tool (default) or by framework control (table, markdown, json)
+    #[arg(long, value_enum, default_value_t = GroupBy::Tool)]
+    pub group_by: GroupBy,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GroupBy {
+    Tool,
+    Control,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT
+    Dot,
+    /// Mermaid (renders in GitHub Markdown)
+    Mermaid,
 }
 
 #[derive(Debug, Subcommand)]
@@ -114,8 +147,38 @@ pub enum ChecksCommand {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// Terminal tables grouped by tool
     Table,
+    /// Machine-readable report (stable, schema_version 1)
     Json,
+    /// Pull-request comments and documents
+    Markdown,
+    /// One row per finding, for spreadsheets
+    Csv,
+    /// SARIF 2.1.0 for code scanning
+    Sarif,
+    /// JUnit XML for GitLab, Jenkins and other CI dashboards
+    Junit,
+    /// GitHub Actions annotations
+    Github,
+    /// A self-contained page for procurement reviews
+    Html,
+}
+
+impl OutputFormat {
+    /// Guesses the format from an output file's extension.
+    pub fn from_extension(path: &std::path::Path) -> Option<OutputFormat> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "json" => Some(OutputFormat::Json),
+            "md" | "markdown" => Some(OutputFormat::Markdown),
+            "csv" => Some(OutputFormat::Csv),
+            "sarif" => Some(OutputFormat::Sarif),
+            "xml" => Some(OutputFormat::Junit),
+            "html" | "htm" => Some(OutputFormat::Html),
+            "txt" => Some(OutputFormat::Table),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -128,7 +191,7 @@ pub enum FailOn {
     Never,
 }
 
-fn parse_as_of(s: &str) -> Result<jiff::civil::Date, String> {
+pub fn parse_as_of(s: &str) -> Result<jiff::civil::Date, String> {
     crate::inventory::validate::parse_date(s)
         .map_err(|e| format!("`{s}` is not a date in the form YYYY-MM-DD ({e})"))
 }

@@ -93,6 +93,30 @@ pub fn run(cli: Cli) -> Result<u8> {
         }
         Command::Audit(args) => crate::audit::command::run(args, &load_options, cli.color),
         Command::Checks { command } => crate::checks::command::run(command),
+        Command::Graph {
+            stack,
+            format,
+            as_of,
+            output,
+        } => {
+            let inventory = load_stack(&stack, &load_options)?;
+            let options = crate::audit::AuditOptions {
+                as_of: as_of.unwrap_or_else(crate::audit::command::today),
+                only_tools: Vec::new(),
+                fail_on: None,
+            };
+            let result =
+                crate::audit::audit(&inventory, &crate::checks::Catalogue::builtin(), &options)?;
+            let text = match format {
+                crate::cli::GraphFormat::Dot => crate::report::graph::dot(&result),
+                crate::cli::GraphFormat::Mermaid => crate::report::graph::mermaid(&result),
+            };
+            match output {
+                Some(path) => write_atomically(&path, text.as_bytes())?,
+                None => write_stdout(text.as_bytes())?,
+            }
+            Ok(EXIT_OK)
+        }
     }
 }
 
@@ -125,6 +149,15 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.write_all(bytes)
         .and_then(|_| tmp.flush())
         .with_context(|| format!("cannot write {}", path.display()))?;
+    // Temporary files are private (0600); a report keeps the permissions of
+    // the file it replaces, or gets the usual 0644.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     tmp.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())

@@ -6,7 +6,7 @@ use anyhow::Result;
 
 use super::{AuditOptions, audit};
 use crate::checks::{Catalogue, Severity};
-use crate::cli::{AuditArgs, ColorChoice, FailOn, OutputFormat};
+use crate::cli::{AuditArgs, ColorChoice, FailOn, GroupBy, OutputFormat};
 use crate::inventory::LoadOptions;
 use crate::report::{self, RenderOptions};
 use crate::run::{EXIT_FINDINGS, EXIT_OK, load_stack, write_atomically, write_stdout};
@@ -38,11 +38,18 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
     let result = audit(&inventory, &catalogue, &options)?;
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let format = args.format.unwrap_or(if to_terminal {
-        OutputFormat::Table
-    } else {
-        OutputFormat::Json
-    });
+    let format = args
+        .format
+        .or_else(|| {
+            args.output
+                .as_deref()
+                .and_then(OutputFormat::from_extension)
+        })
+        .unwrap_or(if to_terminal {
+            OutputFormat::Table
+        } else {
+            OutputFormat::Json
+        });
     let use_color = match color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -54,7 +61,10 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
         color: use_color,
         width: if to_terminal { terminal_width() } else { None },
     };
-    let bytes = report::render(&result, format, &render)?;
+    let bytes = match args.group_by {
+        GroupBy::Tool => report::render(&result, format, &render)?,
+        GroupBy::Control => report::render_controls(&result, format, &render)?,
+    };
     match &args.output {
         Some(path) => write_atomically(path, &bytes)?,
         None => write_stdout(&bytes)?,

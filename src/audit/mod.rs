@@ -53,7 +53,8 @@ pub struct ToolSummary {
     pub renewal: Option<Date>,
     pub url: Option<String>,
     pub score: u32,
-    pub in_scope: bool,
+    /// Active or evaluating, and selected by `--tool` when given.
+    pub audited: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -274,7 +275,7 @@ pub fn audit(
     }
     sort_findings(&mut findings);
 
-    let tools = summarise_tools(inv, &findings);
+    let tools = summarise_tools(inv, &findings, options);
     let summary = summarise(inv, &flow, &tools, &findings, options);
     Ok(AuditResult {
         as_of: options.as_of,
@@ -347,7 +348,11 @@ pub fn sort_findings(findings: &mut [Finding]) {
     });
 }
 
-fn summarise_tools(inv: &Inventory, findings: &[Finding]) -> Vec<ToolSummary> {
+fn summarise_tools(
+    inv: &Inventory,
+    findings: &[Finding],
+    options: &AuditOptions,
+) -> Vec<ToolSummary> {
     let mut penalty: BTreeMap<&str, u32> = BTreeMap::new();
     for f in findings.iter().filter(|f| !f.is_waived()) {
         if let Some(t) = &f.tool {
@@ -368,7 +373,8 @@ fn summarise_tools(inv: &Inventory, findings: &[Finding]) -> Vec<ToolSummary> {
             renewal: t.contract.as_ref().and_then(|c| c.renewal),
             url: t.url.clone(),
             score: 100u32.saturating_sub(penalty.get(t.id.as_str()).copied().unwrap_or(0)),
-            in_scope: t.is_in_scope(),
+            audited: t.is_in_scope()
+                && (options.only_tools.is_empty() || options.only_tools.contains(&t.id)),
         })
         .collect()
 }
@@ -394,12 +400,7 @@ fn summarise(
             Severity::Info => s.info += 1,
         }
     }
-    let audited: Vec<&ToolSummary> = tools
-        .iter()
-        .filter(|t| {
-            t.in_scope && (options.only_tools.is_empty() || options.only_tools.contains(&t.id))
-        })
-        .collect();
+    let audited: Vec<&ToolSummary> = tools.iter().filter(|t| t.audited).collect();
     s.tools_audited = audited.len();
     let mean = if audited.is_empty() {
         100.0

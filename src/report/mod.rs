@@ -1,7 +1,15 @@
 //! Output formats. Each is one module with a pure function from an
 //! [`AuditResult`] to bytes; none knows how a check works.
 
+pub mod controls;
+pub mod csv;
+pub mod github;
+pub mod graph;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod table;
 
 use anyhow::Result;
@@ -17,6 +25,23 @@ pub struct RenderOptions {
     pub width: Option<u16>,
 }
 
+/// The controls view, for the formats that support it.
+pub fn render_controls(
+    result: &AuditResult,
+    format: OutputFormat,
+    options: &RenderOptions,
+) -> Result<Vec<u8>> {
+    Ok(match format {
+        OutputFormat::Table => controls::table(result, options).into_bytes(),
+        OutputFormat::Markdown => controls::markdown(result).into_bytes(),
+        OutputFormat::Json => controls::json(result)?,
+        other => anyhow::bail!(
+            "--group-by control works with the table, markdown and json formats, not {}",
+            format!("{other:?}").to_lowercase()
+        ),
+    })
+}
+
 pub fn render(
     result: &AuditResult,
     format: OutputFormat,
@@ -25,5 +50,26 @@ pub fn render(
     Ok(match format {
         OutputFormat::Table => table::render(result, options).into_bytes(),
         OutputFormat::Json => json::render(result)?,
+        OutputFormat::Markdown => markdown::render(result).into_bytes(),
+        OutputFormat::Csv => csv::render(result)?,
+        OutputFormat::Sarif => sarif::render(result)?,
+        OutputFormat::Junit => junit::render(result)?,
+        OutputFormat::Github => github::render(result).into_bytes(),
+        OutputFormat::Html => html::render(result)?.into_bytes(),
     })
+}
+
+/// Findings grouped by tool id, in their original order. Reporters group
+/// once rather than scanning every finding for every tool.
+pub fn by_tool(
+    findings: &[crate::checks::Finding],
+) -> std::collections::HashMap<&str, Vec<&crate::checks::Finding>> {
+    let mut map: std::collections::HashMap<&str, Vec<&crate::checks::Finding>> =
+        std::collections::HashMap::new();
+    for f in findings {
+        if let Some(t) = &f.tool {
+            map.entry(t.as_str()).or_default().push(f);
+        }
+    }
+    map
 }

@@ -144,7 +144,7 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
             .map(Vec::as_slice)
             .unwrap_or_default();
         if findings.is_empty() {
-            if tool.in_scope {
+            if tool.audited {
                 clean.push(tool.id.as_str());
             }
             continue;

@@ -1,0 +1,304 @@
+//! Every report format, on the example stack and on a stack of hostile
+//! strings, is well formed for its consumer.
+
+use std::path::{Path, PathBuf};
+
+use stackaudit::audit::{AuditOptions, AuditResult, audit};
+use stackaudit::checks::{Catalogue, Severity};
+use stackaudit::cli::OutputFormat;
+use stackaudit::inventory::{LoadOptions, load};
+use stackaudit::report::{self, RenderOptions};
+
+fn root(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+fn audited(file: &str) -> AuditResult {
+    let inv = load(&root(file), &LoadOptions::default()).unwrap();
+    let options = AuditOptions {
+        as_of: "2026-11-22".parse().unwrap(),
+        only_tools: vec![],
+        fail_on: Some(Severity::High),
+    };
+    let mut result = audit(&inv, &Catalogue::builtin(), &options).unwrap();
+    result.stack_path = file.to_string();
+    for f in &mut result.findings {
+        if let Some(l) = &mut f.location {
+            l.file = file.to_string();
+        }
+    }
+    result
+}
+
+const STACKS: [&str; 2] = ["stack.example.toml", "tests/fixtures/hostile.toml"];
+
+fn render(result: &AuditResult, format: OutputFormat) -> String {
+    String::from_utf8(report::render(result, format, &RenderOptions::default()).unwrap()).unwrap()
+}
+
+/// Parses XML to the end; returns the number of elements with this name.
+fn count_xml_elements(xml: &str, name: &str) -> usize {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().check_end_names = true;
+    let mut count = 0;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)) => {
+                if e.name().as_ref() == name {
+                    count += 1;
+                }
+                for attr in e.attributes() {
+                    attr.unwrap_or_else(|err| panic!("bad attribute: {err}"));
+                }
+            }
+            Ok(quick_xml::events::Event::Eof) => return count,
+            Ok(_) => {}
+            Err(e) => panic!("not well-formed XML at {}: {e}", reader.buffer_position()),
+        }
+    }
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let schema_path = root("../shared/schemas/sarif-schema-2.1.0.json");
+    let Ok(schema_text) = std::fs::read_to_string(&schema_path) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must provide {}",
+            schema_path.display()
+        );
+        eprintln!(
+            "skipped: {} not found (it sits beside the repository in CI)",
+            schema_path.display()
+        );
+        return;
+    };
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for stack in STACKS {
+        let result = audited(stack);
+        let sarif: serde_json::Value =
+            serde_json::from_str(&render(&result, OutputFormat::Sarif)).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&sarif)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{stack}: {errors:#?}");
+        let results = sarif["runs"][0]["results"].as_array().unwrap();
+        assert_eq!(results.len(), result.findings.len());
+        for (r, f) in results.iter().zip(&result.findings) {
+            assert_eq!(r["ruleId"], f.check.as_str());
+            assert_eq!(
+                r["partialFingerprints"]["stackaudit/v1"],
+                f.fingerprint.as_str()
+            );
+            assert!(
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                    .as_i64()
+                    .unwrap()
+                    >= 1
+            );
+            let rule = &sarif["runs"][0]["tool"]["driver"]["rules"]
+                [r["ruleIndex"].as_u64().unwrap() as usize];
+            assert_eq!(rule["id"], f.check.as_str());
+        }
+    }
+}
+
+#[test]
+fn junit_is_well_formed_xml_with_a_case_per_check_and_tool() {
+    for stack in STACKS {
+        let result = audited(stack);
+        let xml = render(&result, OutputFormat::Junit);
+        let cases = count_xml_elements(&xml, "testcase");
+        let stack_level = result
+            .checks
+            .iter()
+            .filter(|c| c.family == "stack" || c.family == "waiver")
+            .count();
+        let per_tool = result.checks.len() - stack_level;
+        let audited_tools = result.tools.iter().filter(|t| t.audited).count();
+        assert_eq!(cases, stack_level + per_tool * audited_tools, "{stack}");
+        assert!(count_xml_elements(&xml, "failure") > 0);
+    }
+}
+
+#[test]
+fn html_is_well_formed_self_contained_and_escaped() {
+    for stack in STACKS {
+        let html = render(&audited(stack), OutputFormat::Html);
+        // The page is polyglot markup: it parses as XML too (after the doctype).
+        let body = html.trim_start_matches("<!DOCTYPE html>");
+        assert!(count_xml_elements(body, "section") >= 4);
+        let lower = html.to_lowercase();
+        assert!(
+            !lower.contains("<script"),
+            "{stack}: a script tag got through"
+        );
+        assert!(!lower.contains("<img"), "{stack}: an img tag got through");
+        assert!(
+            !lower.contains("href=\"javascript"),
+            "{stack}: a javascript: link"
+        );
+        assert!(
+            !lower.contains("src=\"http") && !lower.contains("href=\"//"),
+            "{stack}: an external resource"
+        );
+        assert!(html.contains("Content-Security-Policy"));
+        for href in html.split("href=\"").skip(1) {
+            assert!(
+                href.starts_with("https://") || href.starts_with("http://"),
+                "{stack}: link {}",
+                &href[..href.len().min(40)]
+            );
+        }
+    }
+    let hostile = render(&audited("tests/fixtures/hostile.toml"), OutputFormat::Html);
+    assert!(hostile.contains("&#60;img src=x onerror=alert(1)&#62; Chat 💬"));
+}
+
+#[test]
+fn csv_round_trips_with_the_same_cells() {
+    for stack in STACKS {
+        let result = audited(stack);
+        let text = render(&result, OutputFormat::Csv);
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_string)
+            .collect();
+        assert_eq!(header, report::csv::HEADER);
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), result.findings.len());
+        for (row, f) in rows.iter().zip(&result.findings) {
+            assert_eq!(&row[0], f.check);
+            assert_eq!(&row[4], report::csv::neutralise(&f.message));
+            assert_eq!(&row[2], f.tool.as_deref().unwrap_or(""));
+            for cell in row.iter() {
+                assert!(
+                    !matches!(
+                        cell.chars().next(),
+                        Some('=' | '+' | '-' | '@' | '\t' | '\r')
+                    ),
+                    "{stack}: live formula {cell:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn github_commands_are_single_lines() {
+    for stack in STACKS {
+        let result = audited(stack);
+        let text = render(&result, OutputFormat::Github);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), result.findings.len() + 1, "{stack}");
+        for line in lines {
+            assert!(
+                line.starts_with("::error ")
+                    || line.starts_with("::warning ")
+                    || line.starts_with("::notice "),
+                "{line}"
+            );
+            let (props, _) = line
+                .split_once("::")
+                .map(|(_, rest)| rest.split_once("::").unwrap())
+                .unwrap();
+            assert!(!props.contains('\r'));
+        }
+    }
+}
+
+#[test]
+fn markdown_tables_keep_their_columns_and_escape_markup() {
+    for stack in STACKS {
+        let md = render(&audited(stack), OutputFormat::Markdown);
+        for line in md
+            .lines()
+            .filter(|l| l.starts_with("| `") || l.starts_with("| *stack*"))
+        {
+            // Four cells: five unescaped pipes.
+            let pipes = line
+                .match_indices('|')
+                .filter(|(i, _)| *i == 0 || &line[i - 1..*i] != "\\")
+                .count();
+            assert_eq!(pipes, 5, "{line}");
+        }
+        assert!(!md.contains("<script") && !md.contains("<img"));
+        assert!(!md.contains("[link](javascript"), "a live Markdown link");
+        if stack.contains("hostile") {
+            assert!(md.contains("\\[link\\](javascript"));
+        }
+    }
+}
+
+#[test]
+fn json_and_table_render_the_hostile_stack() {
+    let result = audited("tests/fixtures/hostile.toml");
+    let json: serde_json::Value =
+        serde_json::from_str(&render(&result, OutputFormat::Json)).unwrap();
+    assert_eq!(
+        json["findings"].as_array().unwrap().len(),
+        result.findings.len()
+    );
+    let table = render(&result, OutputFormat::Table);
+    assert!(table.contains("WAIVED until 2027-01-31"));
+}
+
+#[test]
+fn markdown_fits_a_pull_request_comment() {
+    // Enough tools that the full report is far over the limit.
+    let mut text = String::from("schema = 1\n");
+    for i in 0..400 {
+        text.push_str(&format!(
+            "[[tool]]\nid = \"t{i}\"\nname = \"Tool {i}\"\ncategory = \"chat\"\ndata = [\"pii\"]\n"
+        ));
+    }
+    let inv = stackaudit::inventory::load_str(
+        &text,
+        stackaudit::inventory::source::Format::Toml,
+        "big.toml",
+    )
+    .unwrap();
+    let options = AuditOptions {
+        as_of: "2026-11-22".parse().unwrap(),
+        only_tools: vec![],
+        fail_on: None,
+    };
+    let result = audit(&inv, &Catalogue::builtin(), &options).unwrap();
+    let md = report::markdown::render(&result);
+    assert!(md.len() <= report::markdown::COMMENT_LIMIT, "{}", md.len());
+    assert!(md.contains("left out to fit a pull-request comment"));
+    // The most severe findings are the ones kept.
+    assert!(md.contains("## High"));
+    assert!(!md.contains("## Low"));
+}
+
+#[test]
+fn sarif_respects_the_code_scanning_result_limit() {
+    let mut result = audited("stack.example.toml");
+    let template = result.findings[0].clone();
+    result.findings = (0..report::sarif::MAX_RESULTS + 10)
+        .map(|i| {
+            let mut f = template.clone();
+            f.fingerprint = format!("{i:016x}");
+            f
+        })
+        .collect();
+    let sarif: serde_json::Value =
+        serde_json::from_str(&render(&result, OutputFormat::Sarif)).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        report::sarif::MAX_RESULTS
+    );
+    let note =
+        &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"];
+    assert!(
+        note.as_str()
+            .unwrap()
+            .starts_with("10 findings of the lowest severities were left out")
+    );
+}
