@@ -141,7 +141,7 @@ fn main() {
         audit_time.as_secs_f64() * 1000.0,
         result.findings.len()
     );
-    for format in [OutputFormat::Table, OutputFormat::Json] {
+    for format in <OutputFormat as clap::ValueEnum>::value_variants().iter().copied() {
         let (t, bytes) = time(runs, || {
             report::render(&result, format, &RenderOptions::default()).unwrap()
         });
