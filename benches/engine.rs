@@ -130,6 +130,7 @@ fn main() {
         as_of: "2026-11-22".parse().unwrap(),
         only_tools: vec![],
         fail_on: Some(Severity::High),
+        known: None,
     };
     let (audit_time, result) = time(runs, || audit(&inv, &catalogue, &options).unwrap());
     println!(
@@ -141,7 +142,10 @@ fn main() {
         audit_time.as_secs_f64() * 1000.0,
         result.findings.len()
     );
-    for format in <OutputFormat as clap::ValueEnum>::value_variants().iter().copied() {
+    for format in <OutputFormat as clap::ValueEnum>::value_variants()
+        .iter()
+        .copied()
+    {
         let (t, bytes) = time(runs, || {
             report::render(&result, format, &RenderOptions::default()).unwrap()
         });

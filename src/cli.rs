@@ -56,6 +56,10 @@ pub enum Command {
     Schema,
     /// Audit an inventory and report gaps
     Audit(AuditArgs),
+    /// Compare two versions of an inventory: tools and fields changed, findings introduced and resolved
+    Diff(DiffArgs),
+    /// Decide whether a proposed tool may join the stack, and what the vendor must fix first
+    Gate(GateArgs),
     /// Draw the integration graph (Graphviz DOT or Mermaid)
     Graph {
         /// The inventory file
@@ -108,9 +112,73 @@ pub struct AuditArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Record the current findings, by fingerprint, in this file
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Report only findings that are not in this baseline file
+    #[arg(long, value_name = "FILE", conflicts_with = "base")]
+    pub baseline: Option<PathBuf>,
+
+    /// Report only findings that this inventory has and the base version OLD has not
+    #[arg(long, value_name = "OLD")]
+    pub base: Option<PathBuf>,
+
+    /// Print only the one-line summary
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
     /// Arrange the report by tool (default) or by framework control (table, markdown, json)
     #[arg(long, value_enum, default_value_t = GroupBy::Tool)]
     pub group_by: GroupBy,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier inventory (e.g. the base branch's)
+    pub old: PathBuf,
+    /// The later inventory (e.g. the pull request's)
+    pub new: PathBuf,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = TextFormat::Table)]
+    pub format: TextFormat,
+    /// Exit 1 when an introduced finding is at or above this severity
+    #[arg(long, value_enum, default_value_t = FailOn::High)]
+    pub fail_on: FailOn,
+    /// Judge dates as of this day (YYYY-MM-DD); default today
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<jiff::civil::Date>,
+    /// A folder of extra check definitions (repeatable)
+    #[arg(long = "checks", value_name = "DIR")]
+    pub checks_dirs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// A file holding one [[tool]] that a team proposes to adopt
+    pub candidate: PathBuf,
+    /// The current stack
+    #[arg(long, default_value = "stack.toml")]
+    pub stack: PathBuf,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = TextFormat::Table)]
+    pub format: TextFormat,
+    /// Judge dates as of this day (YYYY-MM-DD); default today
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<jiff::civil::Date>,
+    /// A folder of extra check definitions (repeatable)
+    #[arg(long = "checks", value_name = "DIR")]
+    pub checks_dirs: Vec<PathBuf>,
+}
+
+/// Formats of the `diff` and `gate` reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TextFormat {
+    /// Plain text for terminals and logs
+    Table,
+    Json,
+    /// Pull-request comments
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -93,6 +93,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         }
         Command::Audit(args) => crate::audit::command::run(args, &load_options, cli.color),
         Command::Checks { command } => crate::checks::command::run(command),
+        Command::Diff(args) => crate::audit::command::diff(args, &load_options),
+        Command::Gate(args) => crate::audit::gate::run(args, &load_options),
         Command::Graph {
             stack,
             format,
@@ -104,6 +106,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                 as_of: as_of.unwrap_or_else(crate::audit::command::today),
                 only_tools: Vec::new(),
                 fail_on: None,
+                known: None,
             };
             let result =
                 crate::audit::audit(&inventory, &crate::checks::Catalogue::builtin(), &options)?;

@@ -30,6 +30,7 @@ fn findings_match_across_formats_and_point_at_the_right_lines() {
         as_of: "2026-11-22".parse().unwrap(),
         only_tools: vec![],
         fail_on: Some(Severity::High),
+        known: None,
     };
     let catalogue = Catalogue::builtin();
     let mut all = Vec::new();

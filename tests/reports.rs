@@ -19,6 +19,7 @@ fn audited(file: &str) -> AuditResult {
         as_of: "2026-11-22".parse().unwrap(),
         only_tools: vec![],
         fail_on: Some(Severity::High),
+        known: None,
     };
     let mut result = audit(&inv, &Catalogue::builtin(), &options).unwrap();
     result.stack_path = file.to_string();
@@ -267,6 +268,7 @@ fn markdown_fits_a_pull_request_comment() {
         as_of: "2026-11-22".parse().unwrap(),
         only_tools: vec![],
         fail_on: None,
+        known: None,
     };
     let result = audit(&inv, &Catalogue::builtin(), &options).unwrap();
     let md = report::markdown::render(&result);

@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 
 use anyhow::Result;
 
+use super::baseline::Baseline;
 use super::{AuditOptions, audit};
 use crate::checks::{Catalogue, Severity};
 use crate::cli::{AuditArgs, ColorChoice, FailOn, GroupBy, OutputFormat};
@@ -30,12 +31,52 @@ pub fn today() -> jiff::civil::Date {
 pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8> {
     let inventory = load_stack(&args.stack, load)?;
     let catalogue = Catalogue::load(&args.checks_dirs)?;
-    let options = AuditOptions {
+    let mut options = AuditOptions {
         as_of: args.as_of.unwrap_or_else(today),
         only_tools: args.tools.clone(),
         fail_on: fail_threshold(args.fail_on),
+        known: None,
     };
-    let result = audit(&inventory, &catalogue, &options)?;
+    let mut result = audit(&inventory, &catalogue, &options)?;
+    if let Some(path) = &args.write_baseline {
+        write_atomically(path, &Baseline::from_result(&result).to_json())?;
+    }
+    let known = match (&args.baseline, &args.base) {
+        (Some(path), _) => Some(Baseline::read(path, load.max_input_size)?.fingerprints()),
+        (None, Some(old)) => {
+            let base = crate::inventory::load(old, load)?;
+            let base_result = audit(
+                &base,
+                &catalogue,
+                &AuditOptions {
+                    known: None,
+                    ..options.clone()
+                },
+            )?;
+            Some(
+                base_result
+                    .findings
+                    .iter()
+                    .map(|f| f.fingerprint.clone())
+                    .collect(),
+            )
+        }
+        (None, None) => None,
+    };
+    if known.is_some() {
+        options.known = known;
+        result = audit(&inventory, &catalogue, &options)?;
+    }
+    let code = if result.fails() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    };
+    let line = report::summary_line(&result);
+    if args.quiet {
+        write_stdout(format!("{line}\n").as_bytes())?;
+        return Ok(code);
+    }
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let format = args
@@ -69,13 +110,43 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
         Some(path) => write_atomically(path, &bytes)?,
         None => write_stdout(&bytes)?,
     }
-    Ok(if result.fails() {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    })
+    // CI logs get the verdict on one line, whatever the report format.
+    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        eprintln!("{line}");
+    }
+    Ok(code)
 }
 
 fn terminal_width() -> Option<u16> {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
+}
+
+pub fn diff(args: crate::cli::DiffArgs, load: &LoadOptions) -> Result<u8> {
+    let old_inv = crate::inventory::load(&args.old, load)?;
+    let new_inv = crate::inventory::load(&args.new, load)?;
+    let catalogue = Catalogue::load(&args.checks_dirs)?;
+    let options = AuditOptions {
+        as_of: args.as_of.unwrap_or_else(today),
+        only_tools: Vec::new(),
+        fail_on: fail_threshold(args.fail_on),
+        known: None,
+    };
+    let old = audit(&old_inv, &catalogue, &options)?;
+    let new = audit(&new_inv, &catalogue, &options)?;
+    let d = super::diff::diff(&old_inv, &new_inv, &old, &new);
+    let bytes = match args.format {
+        crate::cli::TextFormat::Table => d.text(false).into_bytes(),
+        crate::cli::TextFormat::Markdown => d.text(true).into_bytes(),
+        crate::cli::TextFormat::Json => {
+            let mut v = serde_json::to_vec_pretty(&d)?;
+            v.push(b'\n');
+            v
+        }
+    };
+    write_stdout(&bytes)?;
+    Ok(if d.failing(options.fail_on) > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }

@@ -1,7 +1,10 @@
 //! One audit: run the enabled checks over an inventory and gather the
 //! findings, scores and coverage that every report renders.
 
+pub mod baseline;
 pub mod command;
+pub mod diff;
+pub mod gate;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -21,6 +24,10 @@ pub struct AuditOptions {
     pub only_tools: Vec<String>,
     /// Findings at or above this severity fail the run; `None` never fails.
     pub fail_on: Option<Severity>,
+    /// Fingerprints of known findings (a baseline, or the base inventory's
+    /// audit): these are left out of the result, which then holds only what
+    /// is new.
+    pub known: Option<HashSet<String>>,
 }
 
 /// Everything a report needs; reporters are pure functions of this.
@@ -38,6 +45,17 @@ pub struct AuditResult {
     pub summary: Summary,
     /// Integrations between tools (by id), for graphs.
     pub edges: Vec<GraphEdge>,
+    /// With `--baseline` or `--base`: how many known findings were left out
+    /// and how many known ones are gone.
+    pub baseline: Option<BaselineSummary>,
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct BaselineSummary {
+    /// Current findings that were already known, left out of this result.
+    pub known: usize,
+    /// Known findings that no longer occur.
+    pub fixed: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -273,6 +291,19 @@ pub fn audit(
                 .is_none_or(|t| options.only_tools.contains(t))
         });
     }
+    let baseline = options.known.as_ref().map(|known| {
+        let before = findings.len();
+        let current: HashSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
+        let fixed = known
+            .iter()
+            .filter(|k| !current.contains(k.as_str()))
+            .count();
+        findings.retain(|f| !known.contains(&f.fingerprint));
+        BaselineSummary {
+            known: before - findings.len(),
+            fixed,
+        }
+    });
     sort_findings(&mut findings);
 
     let tools = summarise_tools(inv, &findings, options);
@@ -288,6 +319,7 @@ pub fn audit(
         findings,
         summary,
         edges: graph_edges(inv),
+        baseline,
     })
 }
 
@@ -505,6 +537,7 @@ scim = true
             as_of: as_of.parse().unwrap(),
             only_tools: vec![],
             fail_on: Some(Severity::High),
+            known: None,
         };
         audit(&inv, &Catalogue::builtin(), &options)
     }
@@ -614,6 +647,7 @@ ticket = "SEC-1234"
             as_of: "2026-11-22".parse().unwrap(),
             only_tools: vec![],
             fail_on: None,
+            known: None,
         };
         let err = audit(&inv, &Catalogue::builtin(), &options).unwrap_err();
         assert!(

@@ -51,6 +51,11 @@ pub fn run(command: ChecksCommand) -> Result<u8> {
             }
             out.push_str(&format!("\nWhy it matters\n  {}\n", c.rationale.trim()));
             out.push_str(&format!("\nWhat to do\n  {}\n", c.remediation.trim()));
+            if let Some(q) = &c.vendor_question {
+                out.push_str(&format!(
+                    "\nQuestion for the vendor (stackaudit gate)\n  {q}\n"
+                ));
+            }
             if !c.params.is_empty() {
                 out.push_str("\nParameters (override under [checks.params.");
                 out.push_str(&c.id);

@@ -84,6 +84,9 @@ pub struct CheckDef {
     pub remediation: String,
     #[serde(default)]
     pub controls: Vec<String>,
+    /// What to ask a vendor when this check fires on a proposed tool (`gate`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor_question: Option<String>,
     /// Parameters with their defaults; `[checks.params.<id>]` overrides them.
     #[serde(default)]
     pub params: BTreeMap<String, serde_json::Value>,

@@ -20,6 +20,17 @@ pub const MAX_TOOLS: usize = 50_000;
 pub const MAX_INTEGRATIONS: usize = 500_000;
 
 pub fn validate(root: &Node, format: Format, path: &str) -> Result<Inventory, Vec<Diagnostic>> {
+    validate_with_known_tools(root, format, path, &[])
+}
+
+/// Validates a document whose integrations may also name tools defined
+/// elsewhere (`external_ids`): a candidate tool proposed for a stack.
+pub fn validate_with_known_tools(
+    root: &Node,
+    format: Format,
+    path: &str,
+    external_ids: &[String],
+) -> Result<Inventory, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let Some(_) = root.as_table() else {
         return Err(vec![
@@ -41,6 +52,7 @@ pub fn validate(root: &Node, format: Format, path: &str) -> Result<Inventory, Ve
     check_limits(root, &mut errors);
     let inventory = Builder {
         format,
+        external_ids,
         errors: &mut errors,
     }
     .build(root, path);
@@ -534,6 +546,7 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 
 struct Builder<'e> {
     format: Format,
+    external_ids: &'e [String],
     errors: &'e mut Vec<Diagnostic>,
 }
 
@@ -889,6 +902,10 @@ impl Builder<'_> {
                     )),
                 );
             }
+        }
+        let external = self.external_ids;
+        for id in external {
+            ids.entry(id.as_str()).or_default();
         }
         let suggest = |name: &str| -> String {
             // Suggestions scan all ids; only computed for the rare error path.

@@ -33,6 +33,8 @@ struct Summary {
     waived: usize,
     score: u32,
     integration_coverage: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<crate::audit::BaselineSummary>,
 }
 
 #[derive(Serialize)]
@@ -73,6 +75,7 @@ pub fn render(result: &AuditResult) -> Result<Vec<u8>> {
             integration_coverage: s
                 .integration_coverage
                 .map(|c| (c * 1000.0).round() / 1000.0),
+            baseline: result.baseline,
         },
         findings: result
             .findings

@@ -73,3 +73,21 @@ pub fn by_tool(
     }
     map
 }
+
+/// The verdict on one line: for `--quiet`, and for CI logs.
+pub fn summary_line(result: &AuditResult) -> String {
+    let s = &result.summary;
+    let verdict = match result.fail_on {
+        Some(t) if result.fails() => format!("FAIL ({} at or above {t})", result.failing_count()),
+        Some(_) => "PASS".to_string(),
+        None => "REPORT".to_string(),
+    };
+    let baseline = result
+        .baseline
+        .map(|b| format!(" · {} known findings left out, {} fixed", b.known, b.fixed))
+        .unwrap_or_default();
+    format!(
+        "stackaudit: {verdict} · {} tools · {} critical, {} high, {} medium, {} low, {} info, {} waived · score {}/100{baseline}",
+        s.tools_audited, s.critical, s.high, s.medium, s.low, s.info, s.waived, s.score
+    )
+}

@@ -108,6 +108,15 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
         _ => "not measured: set policy.system_of_record".to_string(),
     };
     summary.add_row(vec![Cell::new("Integration coverage"), Cell::new(coverage)]);
+    if let Some(b) = result.baseline {
+        summary.add_row(vec![
+            Cell::new("Baseline"),
+            Cell::new(format!(
+                "{} known findings left out; {} known findings fixed",
+                b.known, b.fixed
+            )),
+        ]);
+    }
     summary.add_row(vec![
         Cell::new("Stack score"),
         Cell::new(format!("{} / 100", s.score)),

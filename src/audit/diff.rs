@@ -1,0 +1,253 @@
+//! `stackaudit diff OLD NEW`: what changed between two versions of an
+//! inventory, tool by tool and field by field, and which findings the change
+//! introduces or resolves.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::AuditResult;
+use crate::checks::{Finding, Severity};
+use crate::inventory::Inventory;
+
+#[derive(Debug, Serialize)]
+pub struct Diff<'a> {
+    pub schema_version: u32,
+    pub old: &'a str,
+    pub new: &'a str,
+    pub as_of: String,
+    pub tools_added: Vec<String>,
+    pub tools_removed: Vec<String>,
+    /// Tools whose id changed but whose name stayed: (old id, new id).
+    pub tools_renamed: Vec<(String, String)>,
+    pub tools_changed: Vec<ToolChange>,
+    pub findings_introduced: Vec<&'a Finding>,
+    pub findings_resolved: Vec<&'a Finding>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ToolChange {
+    pub tool: String,
+    pub fields: Vec<FieldChange>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: Value,
+    pub new: Value,
+}
+
+/// Flattens a tool to `dotted.path → value` (lists stay whole: a region
+/// added shows as the list before and after).
+fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, Value>) {
+    match v {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&path, v, out);
+            }
+        }
+        Value::Null => {}
+        other => {
+            out.insert(prefix.to_string(), other.clone());
+        }
+    }
+}
+
+fn field_changes(old: &Value, new: &Value) -> Vec<FieldChange> {
+    let (mut a, mut b) = (BTreeMap::new(), BTreeMap::new());
+    flatten("", old, &mut a);
+    flatten("", new, &mut b);
+    let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    keys.into_iter()
+        .filter(|k| k.as_str() != "id" && a.get(*k) != b.get(*k))
+        .map(|k| FieldChange {
+            field: k.clone(),
+            old: a.get(k).cloned().unwrap_or(Value::Null),
+            new: b.get(k).cloned().unwrap_or(Value::Null),
+        })
+        .collect()
+}
+
+pub fn diff<'a>(
+    old_inv: &Inventory,
+    new_inv: &Inventory,
+    old: &'a AuditResult,
+    new: &'a AuditResult,
+) -> Diff<'a> {
+    let to_map = |inv: &Inventory| -> BTreeMap<String, Value> {
+        inv.tools
+            .iter()
+            .map(|t| (t.id.clone(), serde_json::to_value(t).unwrap_or(Value::Null)))
+            .collect()
+    };
+    let (before, after) = (to_map(old_inv), to_map(new_inv));
+    let mut added: Vec<String> = after
+        .keys()
+        .filter(|k| !before.contains_key(*k))
+        .cloned()
+        .collect();
+    let mut removed: Vec<String> = before
+        .keys()
+        .filter(|k| !after.contains_key(*k))
+        .cloned()
+        .collect();
+    let mut renamed = Vec::new();
+    let mut changed = Vec::new();
+    // A removed and an added tool with the same name is one tool with a new id.
+    for old_id in removed.clone() {
+        let name = &before[&old_id]["name"];
+        if let Some(pos) = added.iter().position(|n| &after[n]["name"] == name) {
+            let new_id = added.remove(pos);
+            removed.retain(|r| r != &old_id);
+            let fields = field_changes(&before[&old_id], &after[&new_id]);
+            if !fields.is_empty() {
+                changed.push(ToolChange {
+                    tool: new_id.clone(),
+                    fields,
+                });
+            }
+            renamed.push((old_id, new_id));
+        }
+    }
+    for (id, new_tool) in &after {
+        if let Some(old_tool) = before.get(id) {
+            let fields = field_changes(old_tool, new_tool);
+            if !fields.is_empty() {
+                changed.push(ToolChange {
+                    tool: id.clone(),
+                    fields,
+                });
+            }
+        }
+    }
+    changed.sort_by(|a, b| a.tool.cmp(&b.tool));
+    let old_prints: HashSet<&str> = old
+        .findings
+        .iter()
+        .map(|f| f.fingerprint.as_str())
+        .collect();
+    let new_prints: HashSet<&str> = new
+        .findings
+        .iter()
+        .map(|f| f.fingerprint.as_str())
+        .collect();
+    Diff {
+        schema_version: 1,
+        old: &old.stack_path,
+        new: &new.stack_path,
+        as_of: new.as_of.to_string(),
+        tools_added: added,
+        tools_removed: removed,
+        tools_renamed: renamed,
+        tools_changed: changed,
+        findings_introduced: new
+            .findings
+            .iter()
+            .filter(|f| !old_prints.contains(f.fingerprint.as_str()))
+            .collect(),
+        findings_resolved: old
+            .findings
+            .iter()
+            .filter(|f| !new_prints.contains(f.fingerprint.as_str()))
+            .collect(),
+    }
+}
+
+impl Diff<'_> {
+    /// Introduced, unwaived findings at or above the threshold.
+    pub fn failing(&self, threshold: Option<Severity>) -> usize {
+        threshold.map_or(0, |t| {
+            self.findings_introduced
+                .iter()
+                .filter(|f| !f.is_waived() && f.severity >= t)
+                .count()
+        })
+    }
+
+    pub fn text(&self, markdown: bool) -> String {
+        let esc = |s: &str| {
+            if markdown {
+                crate::report::markdown::escape(s)
+            } else {
+                s.to_string()
+            }
+        };
+        let code = |s: &str| format!("`{s}`");
+        let mut out = String::new();
+        let h = |level: usize, t: &str| {
+            if markdown {
+                format!("{} {t}\n\n", "#".repeat(level))
+            } else {
+                format!("{t}\n")
+            }
+        };
+        out.push_str(&h(
+            1,
+            &format!("Inventory diff: {} → {}", esc(self.old), esc(self.new)),
+        ));
+        out.push_str(&h(2, "Tools"));
+        if self.tools_added.is_empty()
+            && self.tools_removed.is_empty()
+            && self.tools_renamed.is_empty()
+            && self.tools_changed.is_empty()
+        {
+            out.push_str("  no changes\n");
+        }
+        for t in &self.tools_added {
+            let _ = writeln!(out, "  + added {}", code(t));
+        }
+        for t in &self.tools_removed {
+            let _ = writeln!(out, "  - removed {}", code(t));
+        }
+        for (a, b) in &self.tools_renamed {
+            let _ = writeln!(out, "  ~ renamed {} → {}", code(a), code(b));
+        }
+        for c in &self.tools_changed {
+            let _ = writeln!(out, "  ~ changed {}", code(&c.tool));
+            for f in &c.fields {
+                let _ = writeln!(
+                    out,
+                    "      {}: {} → {}",
+                    f.field,
+                    esc(&f.old.to_string()),
+                    esc(&f.new.to_string())
+                );
+            }
+        }
+        out.push('\n');
+        for (title, list, sign) in [
+            ("Findings introduced", &self.findings_introduced, "+"),
+            ("Findings resolved", &self.findings_resolved, "-"),
+        ] {
+            out.push_str(&h(2, &format!("{title} ({})", list.len())));
+            for f in list.iter() {
+                let tool = f
+                    .tool
+                    .as_deref()
+                    .map(|t| format!(" {}", code(t)))
+                    .unwrap_or_default();
+                let waived = if f.is_waived() { " (waived)" } else { "" };
+                let _ = writeln!(
+                    out,
+                    "  {sign} [{}]{waived} {}{tool}: {}",
+                    f.severity,
+                    code(&f.check),
+                    esc(&f.message)
+                );
+            }
+            out.push('\n');
+        }
+        if markdown {
+            out = out.replace("\n      ", "\n    - ").replace("\n  ", "\n- ");
+        }
+        out
+    }
+}

@@ -1,0 +1,409 @@
+//! `stackaudit gate CANDIDATE`: may this tool join the stack, and what must
+//! the vendor fix first?
+//!
+//! The candidate (one `[[tool]]`, status forced to `evaluating`) is audited
+//! as part of the stack, so data it would receive through its integrations
+//! is judged where it lands. The verdict: `reject` when the candidate, or
+//! what it changes in the stack, has a high or critical finding; `approve
+//! with conditions` when only medium or low ones remain; `approve` otherwise.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::{AuditOptions, audit};
+use crate::checks::stack::group_thousands;
+use crate::checks::{Catalogue, Finding, Severity};
+use crate::cli::{GateArgs, TextFormat};
+use crate::diagnostic::{Diagnostic, InputError};
+use crate::inventory::dataflow::DataFlow;
+use crate::inventory::model::{Status, Tool};
+use crate::inventory::source::{Key, Loc, Node, Value};
+use crate::inventory::{self, Inventory, LoadOptions, parse, validate};
+use crate::run::{EXIT_FINDINGS, EXIT_OK, load_stack, write_stdout};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Approve,
+    ApproveWithConditions,
+    Reject,
+}
+
+impl Verdict {
+    pub fn text(self) -> &'static str {
+        match self {
+            Verdict::Approve => "approve",
+            Verdict::ApproveWithConditions => "approve with conditions",
+            Verdict::Reject => "reject",
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct GateReport {
+    pub schema_version: u32,
+    pub candidate: String,
+    pub candidate_name: String,
+    pub verdict: Verdict,
+    pub as_of: String,
+    /// The candidate's own findings.
+    pub findings: Vec<Finding>,
+    /// What adopting it changes for the rest of the stack.
+    pub stack_changes: Vec<String>,
+    /// Findings on other tools or the stack that only appear with the candidate.
+    pub new_stack_findings: Vec<Finding>,
+    /// Questions to send the vendor, one per missing piece of evidence.
+    pub vendor_questions: Vec<String>,
+    /// Things the organisation must do itself before adopting it.
+    pub internal_actions: Vec<String>,
+}
+
+/// Reads the candidate file: one `[[tool]]`, optionally with `schema = 1`.
+fn read_candidate(
+    path: &std::path::Path,
+    load: &LoadOptions,
+    stack: &Inventory,
+) -> Result<Tool, InputError> {
+    let name = path.display().to_string();
+    let (text, format) = inventory::read_input(path, load)?;
+    let fail = |d: Vec<Diagnostic>| InputError::new(name.clone(), d);
+    if text.trim().is_empty() {
+        return Err(fail(vec![
+            Diagnostic::at(Loc::new(1, 1), "the candidate file is empty")
+                .help("it holds one [[tool]] table"),
+        ]));
+    }
+    let mut root = parse::parse(&text, format).map_err(|d| fail(vec![d]))?;
+    let Value::Table(entries) = &mut root.value else {
+        return Err(fail(vec![Diagnostic::at(
+            root.loc,
+            "the candidate must be a table holding one [[tool]]",
+        )]));
+    };
+    for (k, _) in entries.iter() {
+        if k.name != "tool" && k.name != "schema" {
+            return Err(fail(vec![Diagnostic::at(k.loc, format!("unexpected key `{}` in a candidate file", k.name))
+                .help("a candidate file holds one [[tool]] (and optionally `schema = 1`); policy and checks come from the stack")]));
+        }
+    }
+    match entries
+        .iter()
+        .find(|(k, _)| k.name == "tool")
+        .map(|(_, v)| v)
+    {
+        Some(Node {
+            value: Value::Array(items),
+            ..
+        }) if items.len() == 1 => {}
+        Some(n) => {
+            let count = n.as_array().map_or(0, <[Node]>::len);
+            return Err(fail(vec![Diagnostic::at(
+                n.loc,
+                format!("a candidate file holds exactly one [[tool]], found {count}"),
+            )]));
+        }
+        None => {
+            return Err(fail(vec![
+                Diagnostic::at(root.loc, "the candidate file has no [[tool]]")
+                    .help("describe the proposed tool in one [[tool]] table"),
+            ]));
+        }
+    }
+    if !entries.iter().any(|(k, _)| k.name == "schema") {
+        entries.insert(
+            0,
+            (
+                Key {
+                    name: "schema".into(),
+                    loc: Loc::new(1, 1),
+                },
+                Node::new(Value::Int(1), Loc::new(1, 1)),
+            ),
+        );
+    }
+    let ids: Vec<String> = stack.tools.iter().map(|t| t.id.clone()).collect();
+    let mut inv = validate::validate_with_known_tools(&root, format, &name, &ids).map_err(fail)?;
+    let mut tool = inv.tools.remove(0);
+    if let Some(existing) = stack.tool(&tool.id) {
+        return Err(fail(vec![
+            Diagnostic::at(
+                tool.loc_of("id"),
+                format!(
+                    "the stack already has a tool with id `{}` ({})",
+                    tool.id, existing.name
+                ),
+            )
+            .help("give the candidate its own id"),
+        ]));
+    }
+    tool.status = Status::Evaluating;
+    Ok(tool)
+}
+
+pub fn evaluate(
+    stack: &Inventory,
+    candidate: Tool,
+    candidate_path: &str,
+    catalogue: &Catalogue,
+    as_of: jiff::civil::Date,
+) -> Result<GateReport, InputError> {
+    let options = AuditOptions {
+        as_of,
+        only_tools: Vec::new(),
+        fail_on: Some(Severity::High),
+        known: None,
+    };
+    let before = audit(stack, catalogue, &options)?;
+    let mut merged = stack.clone();
+    let id = candidate.id.clone();
+    let name = candidate.name.clone();
+    merged.tools.push(candidate);
+    let mut after = audit(&merged, catalogue, &options)?;
+    for f in after
+        .findings
+        .iter_mut()
+        .filter(|f| f.tool.as_deref() == Some(id.as_str()))
+    {
+        if let Some(l) = &mut f.location {
+            l.file = candidate_path.to_string();
+        }
+    }
+    let known: HashSet<&str> = before
+        .findings
+        .iter()
+        .map(|f| f.fingerprint.as_str())
+        .collect();
+    let (own, others): (Vec<Finding>, Vec<Finding>) = after
+        .findings
+        .drain(..)
+        .partition(|f| f.tool.as_deref() == Some(id.as_str()));
+    let new_stack_findings: Vec<Finding> = others
+        .into_iter()
+        .filter(|f| !known.contains(f.fingerprint.as_str()))
+        .collect();
+
+    let stack_changes = changes(&merged, &id);
+    let worst = own
+        .iter()
+        .chain(&new_stack_findings)
+        .filter(|f| !f.is_waived())
+        .map(|f| f.severity)
+        .max();
+    let verdict = match worst {
+        Some(s) if s >= Severity::High => Verdict::Reject,
+        Some(s) if s >= Severity::Low => Verdict::ApproveWithConditions,
+        _ => Verdict::Approve,
+    };
+    let mut vendor_questions = Vec::new();
+    let mut internal_actions = Vec::new();
+    for f in own
+        .iter()
+        .filter(|f| !f.is_waived() && f.severity > Severity::Info)
+    {
+        match catalogue
+            .get(&f.check)
+            .and_then(|c| c.vendor_question.clone())
+        {
+            Some(q) if !vendor_questions.contains(&q) => vendor_questions.push(q),
+            Some(_) => {}
+            None => internal_actions.push(format!("{} ({})", f.remediation, f.check)),
+        }
+    }
+    Ok(GateReport {
+        schema_version: 1,
+        candidate: id,
+        candidate_name: name,
+        verdict,
+        as_of: as_of.to_string(),
+        findings: own,
+        stack_changes,
+        new_stack_findings,
+        vendor_questions,
+        internal_actions,
+    })
+}
+
+/// Plain statements of what the candidate changes: categories, redundancy, data it would receive.
+fn changes(merged: &Inventory, id: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(candidate) = merged.tool(id) else {
+        return out;
+    };
+    let category = candidate.category;
+    let active_peers: Vec<&Tool> = merged
+        .tools
+        .iter()
+        .filter(|t| t.id != id && t.status == Status::Active && t.category == category)
+        .collect();
+    if merged.policy.required_categories.contains(&category) && active_peers.is_empty() {
+        out.push(format!(
+            "Fills the required category `{category}`, which no active tool covers today."
+        ));
+    }
+    if merged.policy.exclusive_categories.contains(&category) && !active_peers.is_empty() {
+        let mut cost = 0.0;
+        for t in &active_peers {
+            cost += t
+                .contract
+                .as_ref()
+                .and_then(|c| c.annual_cost)
+                .unwrap_or(0.0);
+        }
+        let names: Vec<String> = active_peers.iter().map(|t| format!("`{}`", t.id)).collect();
+        let spend = if cost > 0.0 {
+            format!(" (which cost {} a year)", group_thousands(cost))
+        } else {
+            String::new()
+        };
+        out.push(format!(
+            "Adds a second tool to the exclusive category `{category}`, beside {}{spend}: once active, it is reported as redundant unless one of them is retired.",
+            names.join(", ")
+        ));
+    }
+    let flow = DataFlow::compute(merged);
+    let i = flow.index[id];
+    let inherited = flow.inherited(merged, i);
+    for class in inherited.iter() {
+        let chain: Vec<&str> = flow
+            .provenance(i, class)
+            .into_iter()
+            .map(|j| merged.tools[j].id.as_str())
+            .collect();
+        if let Some(src) = chain.first() {
+            out.push(format!("Receives `{class}` data from `{src}` (via {}), which it does not declare: it must meet the stack's requirements for that data.", chain.join(" → ")));
+        }
+    }
+    if let Some(sor) = &merged.policy.system_of_record {
+        if flow.connected_to_sor.as_ref().is_some_and(|c| c[i]) {
+            out.push(format!("Exchanges data with the system of record `{sor}`."));
+        } else if flow.degree[i] == 0 {
+            out.push("Has no integrations with the stack.".to_string());
+        }
+    }
+    out
+}
+
+fn render_text(r: &GateReport, markdown: bool) -> String {
+    let esc = |s: &str| {
+        if markdown {
+            crate::report::markdown::escape(s)
+        } else {
+            s.to_string()
+        }
+    };
+    let h = |t: &str| {
+        if markdown {
+            format!("\n## {t}\n\n")
+        } else {
+            format!("\n{t}\n")
+        }
+    };
+    let bullet = if markdown { "- " } else { "  - " };
+    let mut out = String::new();
+    let title = format!(
+        "Gate: {} (`{}`) — {}",
+        esc(&r.candidate_name),
+        r.candidate,
+        r.verdict.text().to_uppercase()
+    );
+    if markdown {
+        let _ = writeln!(out, "# {title}");
+    } else {
+        let _ = writeln!(out, "{title}");
+    }
+    let _ = writeln!(out, "{}as of {}", if markdown { "\n" } else { "" }, r.as_of);
+    out.push_str(&h(&format!(
+        "Findings for the candidate ({})",
+        r.findings.len()
+    )));
+    if r.findings.is_empty() {
+        let _ = writeln!(out, "{bullet}none");
+    }
+    for f in &r.findings {
+        let waived = if f.is_waived() { " (waived)" } else { "" };
+        let _ = writeln!(
+            out,
+            "{bullet}[{}]{waived} {}: {}",
+            f.severity,
+            f.check,
+            esc(&f.message)
+        );
+    }
+    out.push_str(&h("What it changes for the stack"));
+    if r.stack_changes.is_empty() && r.new_stack_findings.is_empty() {
+        let _ = writeln!(out, "{bullet}nothing beyond its own findings");
+    }
+    for c in &r.stack_changes {
+        let _ = writeln!(out, "{bullet}{}", esc(c));
+    }
+    for f in &r.new_stack_findings {
+        let tool = f
+            .tool
+            .as_deref()
+            .map(|t| format!(" on `{t}`"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{bullet}New finding{tool}: [{}] {}: {}",
+            f.severity,
+            f.check,
+            esc(&f.message)
+        );
+    }
+    if !r.vendor_questions.is_empty() {
+        out.push_str(&h("Questions for the vendor"));
+        for q in &r.vendor_questions {
+            let _ = writeln!(
+                out,
+                "{}{}",
+                if markdown { "- [ ] " } else { "  [ ] " },
+                esc(q)
+            );
+        }
+    }
+    if !r.internal_actions.is_empty() {
+        out.push_str(&h("Before adoption, internally"));
+        for a in &r.internal_actions {
+            let _ = writeln!(
+                out,
+                "{}{}",
+                if markdown { "- [ ] " } else { "  [ ] " },
+                esc(a)
+            );
+        }
+    }
+    out
+}
+
+pub fn run(args: GateArgs, load: &LoadOptions) -> Result<u8> {
+    let stack = load_stack(&args.stack, load)?;
+    let catalogue = Catalogue::load(&args.checks_dirs)?;
+    crate::audit::configure(&stack, &catalogue)?;
+    let candidate = read_candidate(&args.candidate, load, &stack)?;
+    let as_of = args.as_of.unwrap_or_else(super::command::today);
+    let report = evaluate(
+        &stack,
+        candidate,
+        &args.candidate.display().to_string(),
+        &catalogue,
+        as_of,
+    )?;
+    let bytes = match args.format {
+        TextFormat::Table => render_text(&report, false).into_bytes(),
+        TextFormat::Markdown => render_text(&report, true).into_bytes(),
+        TextFormat::Json => {
+            let mut v = serde_json::to_vec_pretty(&report)?;
+            v.push(b'\n');
+            v
+        }
+    };
+    write_stdout(&bytes)?;
+    Ok(if report.verdict == Verdict::Reject {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}

@@ -1,0 +1,111 @@
+//! Baselines: a finding keeps its identity when its message is reworded or
+//! its line moves; fixed findings are counted.
+
+use std::collections::HashSet;
+
+use stackaudit::audit::baseline::Baseline;
+use stackaudit::audit::{AuditOptions, audit};
+use stackaudit::checks::{Catalogue, Severity};
+use stackaudit::inventory::{load_str, source::Format};
+
+const V1: &str = r#"schema = 1
+[policy]
+allowed_regions = ["eu"]
+
+[[tool]]
+id = "chat"
+name = "Drift"
+category = "chat"
+data = ["pii"]
+regions = ["us"]
+
+[[tool]]
+id = "survey"
+name = "Typeform"
+category = "survey"
+data = ["pii"]
+regions = ["eu"]
+"#;
+
+fn options(known: Option<HashSet<String>>) -> AuditOptions {
+    AuditOptions {
+        as_of: "2026-11-22".parse().unwrap(),
+        only_tools: vec![],
+        fail_on: Some(Severity::High),
+        known,
+    }
+}
+
+#[test]
+fn baseline_round_trip_ignores_messages_and_lines() {
+    let catalogue = Catalogue::builtin();
+    let v1 = load_str(V1, Format::Toml, "stack.toml").unwrap();
+    let first = audit(&v1, &catalogue, &options(None)).unwrap();
+    assert!(first.fails());
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("baseline.json");
+    std::fs::write(&path, Baseline::from_result(&first).to_json()).unwrap();
+    let known = Baseline::read(&path, 1 << 20).unwrap().fingerprints();
+    assert_eq!(known.len(), first.findings.len());
+
+    // Same gaps, but the tool is renamed (every message changes) and moved
+    // down by comments (every line changes).
+    let v2_text = V1
+        .replace("name = \"Drift\"", "name = \"Salesloft Drift\"")
+        .replace("schema = 1\n", "schema = 1\n# a\n# b\n# c\n");
+    let v2 = load_str(&v2_text, Format::Toml, "stack.toml").unwrap();
+    let plain = audit(&v2, &catalogue, &options(None)).unwrap();
+    assert!(
+        plain
+            .findings
+            .iter()
+            .zip(&first.findings)
+            .any(|(a, b)| a.message != b.message)
+    );
+    let again = audit(&v2, &catalogue, &options(Some(known.clone()))).unwrap();
+    assert!(again.findings.is_empty(), "{:#?}", again.findings);
+    assert!(!again.fails());
+    let b = again.baseline.unwrap();
+    assert_eq!((b.known, b.fixed), (first.findings.len(), 0));
+
+    // A new gap is reported; a fixed one is counted.
+    let v3_text = V1
+        .replace("regions = [\"us\"]", "regions = [\"eu\"]")
+        .replace("regions = [\"eu\"]\n\"#", "");
+    let v3_text = v3_text
+        + "\n[[tool]]\nid = \"ads\"\nname = \"Ads\"\ncategory = \"advertising\"\ndata = [\"behavioral\"]\nregions = [\"us\"]\n";
+    let v3 = load_str(&v3_text, Format::Toml, "stack.toml").unwrap();
+    let third = audit(&v3, &catalogue, &options(Some(known))).unwrap();
+    assert!(
+        third
+            .findings
+            .iter()
+            .all(|f| f.tool.as_deref() == Some("ads")),
+        "{:#?}",
+        third.findings
+    );
+    assert!(
+        third
+            .findings
+            .iter()
+            .any(|f| f.check == "residency-region-not-allowed")
+    );
+    assert_eq!(
+        third.baseline.unwrap().fixed,
+        1,
+        "chat's residency finding is fixed"
+    );
+}
+
+#[test]
+fn a_broken_baseline_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("baseline.json");
+    std::fs::write(&path, "{\n  \"schema_version\": 1,\n  \"findings\": [\n").unwrap();
+    let err = Baseline::read(&path, 1 << 20).unwrap_err().to_string();
+    assert!(
+        err.contains("baseline.json:4:1: error: invalid baseline: EOF while parsing a list\n"),
+        "{err}"
+    );
+}
