@@ -131,6 +131,7 @@ fn main() {
         only_tools: vec![],
         fail_on: Some(Severity::High),
         known: None,
+        evidence: None,
     };
     let (audit_time, result) = time(runs, || audit(&inv, &catalogue, &options).unwrap());
     println!(

@@ -60,6 +60,17 @@ pub enum Command {
     Diff(DiffArgs),
     /// Decide whether a proposed tool may join the stack, and what the vendor must fix first
     Gate(GateArgs),
+    /// Collect evidence from vendors' public endpoints: HTTPS, certificates, HSTS, security.txt, trust pages
+    Probe {
+        /// The inventory file
+        #[arg(default_value = "stack.toml")]
+        stack: PathBuf,
+        /// Write the evidence file (JSON) here
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        probe: ProbeArgs,
+    },
     /// Draw the integration graph (Graphviz DOT or Mermaid)
     Graph {
         /// The inventory file
@@ -124,6 +135,17 @@ pub struct AuditArgs {
     #[arg(long, value_name = "OLD")]
     pub base: Option<PathBuf>,
 
+    /// Judge this evidence file (from `stackaudit probe`) as well, offline
+    #[arg(long, value_name = "FILE", conflicts_with = "online")]
+    pub evidence: Option<PathBuf>,
+
+    /// Probe vendors' endpoints now and judge the evidence (network access)
+    #[arg(long)]
+    pub online: bool,
+
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+
     /// Print only the one-line summary
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -131,6 +153,38 @@ pub struct AuditArgs {
     /// Arrange the report by tool (default) or by framework control (table, markdown, json)
     #[arg(long, value_enum, default_value_t = GroupBy::Tool)]
     pub group_by: GroupBy,
+}
+
+/// Limits and safety settings of HTTP probing.
+#[derive(Clone, Debug, Args)]
+pub struct ProbeArgs {
+    /// Connect timeout per request, in seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub connect_timeout: f64,
+    /// Whole-request timeout, in seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 15.0)]
+    pub timeout: f64,
+    /// Retries for connection failures, 5xx and 429 answers
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub retries: u32,
+    /// Longest Retry-After honoured, in seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub max_retry_after: f64,
+    /// Requests in flight at once (at most 2 to one host)
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub concurrency: usize,
+    /// Allow loopback, private, link-local and other internal addresses (intranet tools, tests)
+    #[arg(long)]
+    pub allow_private: bool,
+    /// Exempt this host name from the address guard (repeatable), e.g. an intranet tool
+    #[arg(long, value_name = "HOST")]
+    pub allow_host: Vec<String>,
+    /// Send requests through this proxy (environment proxy settings are ignored)
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// Also trust the root certificate(s) in this PEM file (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

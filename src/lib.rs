@@ -8,6 +8,8 @@ pub mod audit;
 pub mod checks;
 pub mod cli;
 pub mod diagnostic;
+pub mod fuzzing;
 pub mod inventory;
+pub mod probe;
 pub mod report;
 pub mod run;

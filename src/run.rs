@@ -93,6 +93,22 @@ pub fn run(cli: Cli) -> Result<u8> {
         }
         Command::Audit(args) => crate::audit::command::run(args, &load_options, cli.color),
         Command::Checks { command } => crate::checks::command::run(command),
+        Command::Probe {
+            stack,
+            output,
+            probe,
+        } => {
+            let inventory = load_stack(&stack, &load_options)?;
+            let options = crate::probe::ProbeOptions::from_args(&probe)?;
+            let evidence = crate::probe::collect(&inventory, &options)?;
+            if let Some(path) = &output {
+                let mut bytes = serde_json::to_vec_pretty(&evidence)?;
+                bytes.push(b'\n');
+                write_atomically(path, &bytes)?;
+            }
+            write_stdout(crate::probe::summary_table(&evidence).as_bytes())?;
+            Ok(EXIT_OK)
+        }
         Command::Diff(args) => crate::audit::command::diff(args, &load_options),
         Command::Gate(args) => crate::audit::gate::run(args, &load_options),
         Command::Graph {
@@ -107,6 +123,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                 only_tools: Vec::new(),
                 fail_on: None,
                 known: None,
+                evidence: None,
             };
             let result =
                 crate::audit::audit(&inventory, &crate::checks::Catalogue::builtin(), &options)?;

@@ -33,6 +33,7 @@ fn options(known: Option<HashSet<String>>) -> AuditOptions {
         only_tools: vec![],
         fail_on: Some(Severity::High),
         known,
+        evidence: None,
     }
 }
 

@@ -31,6 +31,7 @@ fn findings_match_across_formats_and_point_at_the_right_lines() {
         only_tools: vec![],
         fail_on: Some(Severity::High),
         known: None,
+        evidence: None,
     };
     let catalogue = Catalogue::builtin();
     let mut all = Vec::new();

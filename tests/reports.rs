@@ -20,6 +20,7 @@ fn audited(file: &str) -> AuditResult {
         only_tools: vec![],
         fail_on: Some(Severity::High),
         known: None,
+        evidence: None,
     };
     let mut result = audit(&inv, &Catalogue::builtin(), &options).unwrap();
     result.stack_path = file.to_string();
@@ -269,6 +270,7 @@ fn markdown_fits_a_pull_request_comment() {
         only_tools: vec![],
         fail_on: None,
         known: None,
+        evidence: None,
     };
     let result = audit(&inv, &Catalogue::builtin(), &options).unwrap();
     let md = report::markdown::render(&result);

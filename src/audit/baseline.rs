@@ -90,7 +90,13 @@ impl Baseline {
         }
         let text = std::fs::read_to_string(path)
             .map_err(|e| fail(Diagnostic::file(format!("cannot read the baseline: {e}"))))?;
-        let baseline: Baseline = serde_json::from_str(&text).map_err(|e| {
+        Self::parse(&text, &name)
+    }
+
+    /// Parses baseline text; `name` is used in messages.
+    pub fn parse(text: &str, name: &str) -> Result<Baseline, InputError> {
+        let fail = |d: Diagnostic| InputError::single(name.to_string(), d);
+        let baseline: Baseline = serde_json::from_str(text).map_err(|e| {
             fail(
                 Diagnostic::at(
                     Loc::new((e.line() as u32).max(1), (e.column() as u32).max(1)),

@@ -36,6 +36,21 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
         only_tools: args.tools.clone(),
         fail_on: fail_threshold(args.fail_on),
         known: None,
+        evidence: None,
+    };
+    options.evidence = if args.online {
+        Some(crate::probe::collect(
+            &inventory,
+            &crate::probe::ProbeOptions::from_args(&args.probe)?,
+        )?)
+    } else {
+        match &args.evidence {
+            Some(path) => Some(crate::probe::evidence::Evidence::read(
+                path,
+                load.max_input_size,
+            )?),
+            None => None,
+        }
     };
     let mut result = audit(&inventory, &catalogue, &options)?;
     if let Some(path) = &args.write_baseline {
@@ -50,6 +65,7 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
                 &catalogue,
                 &AuditOptions {
                     known: None,
+                    evidence: None,
                     ..options.clone()
                 },
             )?;
@@ -130,6 +146,7 @@ pub fn diff(args: crate::cli::DiffArgs, load: &LoadOptions) -> Result<u8> {
         only_tools: Vec::new(),
         fail_on: fail_threshold(args.fail_on),
         known: None,
+        evidence: None,
     };
     let old = audit(&old_inv, &catalogue, &options)?;
     let new = audit(&new_inv, &catalogue, &options)?;

@@ -155,6 +155,7 @@ pub fn evaluate(
         only_tools: Vec::new(),
         fail_on: Some(Severity::High),
         known: None,
+        evidence: None,
     };
     let before = audit(stack, catalogue, &options)?;
     let mut merged = stack.clone();

@@ -28,6 +28,8 @@ pub struct AuditOptions {
     /// audit): these are left out of the result, which then holds only what
     /// is new.
     pub known: Option<HashSet<String>>,
+    /// Evidence from `stackaudit probe`; without it the probe checks find nothing.
+    pub evidence: Option<crate::probe::evidence::Evidence>,
 }
 
 /// Everything a report needs; reporters are pure functions of this.
@@ -262,6 +264,7 @@ pub fn audit(
         flow: &flow,
         as_of: options.as_of,
         waivers_used: &[],
+        evidence: options.evidence.as_ref(),
     };
     let mut findings = Vec::new();
     // Waiver checks judge the outcome of all others, so they run last.
@@ -538,6 +541,7 @@ scim = true
             only_tools: vec![],
             fail_on: Some(Severity::High),
             known: None,
+            evidence: None,
         };
         audit(&inv, &Catalogue::builtin(), &options)
     }
@@ -648,6 +652,7 @@ ticket = "SEC-1234"
             only_tools: vec![],
             fail_on: None,
             known: None,
+            evidence: None,
         };
         let err = audit(&inv, &Catalogue::builtin(), &options).unwrap_err();
         assert!(

@@ -12,6 +12,7 @@ pub mod compliance;
 pub mod contract;
 pub mod encryption;
 pub mod integration;
+pub mod probe;
 pub mod residency;
 pub mod rule;
 pub mod stack;
@@ -184,6 +185,8 @@ pub struct Context<'a> {
     /// Per waiver, whether it covered a finding (filled in before the
     /// waiver checks run, empty before).
     pub waivers_used: &'a [bool],
+    /// Evidence from `stackaudit probe`, when the audit was given some.
+    pub evidence: Option<&'a crate::probe::evidence::Evidence>,
 }
 
 impl<'a> Context<'a> {
@@ -300,6 +303,7 @@ pub fn builtin_evaluator(family: &str, id: &str) -> Option<Evaluator> {
         "access" => access::evaluator(id),
         "contract" => contract::evaluator(id),
         "waiver" => waiver::evaluator(id),
+        "probe" => probe::evaluator(id),
         _ => None,
     }
 }
@@ -448,6 +452,7 @@ pub(crate) mod testing {
             flow: &flow,
             as_of: as_of.parse().unwrap(),
             waivers_used: &[],
+            evidence: None,
         };
         let mut out = Vec::new();
         builtin_evaluator(&def.family, id).unwrap()(&ctx, def, &mut out);

@@ -513,6 +513,7 @@ mod tests {
             flow: &flow,
             as_of: "2026-11-22".parse().unwrap(),
             waivers_used: &[],
+            evidence: None,
         };
         let mut out = Vec::new();
         evaluate(&ctx, &def, def.rule.as_ref().unwrap(), &mut out);

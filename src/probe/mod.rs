@@ -1,0 +1,566 @@
+//! `stackaudit probe`: evidence from vendors' public endpoints, collected
+//! safely (no internal addresses, bounded time, memory and concurrency).
+
+pub mod evidence;
+pub mod guard;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use reqwest::Url;
+use tokio::sync::Semaphore;
+
+use self::evidence::{
+    Evidence, Fetch, SecurityTxt, ToolEvidence, hsts_max_age, parse_security_txt,
+};
+use crate::inventory::Inventory;
+
+pub const SECURITY_TXT_LIMIT: usize = 32 * 1024;
+pub const PAGE_LIMIT: usize = 1024 * 1024;
+pub const MAX_REDIRECTS: usize = 5;
+
+#[derive(Clone, Debug)]
+pub struct ProbeOptions {
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+    pub retries: u32,
+    /// Longest `Retry-After` honoured; longer waits count as failures.
+    pub max_retry_after: Duration,
+    pub concurrency: usize,
+    pub per_host: usize,
+    pub allow_private: bool,
+    /// Host names (or IP literals) exempt from the address guard.
+    pub allowed_hosts: Vec<String>,
+    pub proxy: Option<String>,
+    /// Extra trusted root certificates (PEM).
+    pub ca_certs: Vec<Vec<u8>>,
+    pub progress: bool,
+}
+
+impl Default for ProbeOptions {
+    fn default() -> Self {
+        ProbeOptions {
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(15),
+            retries: 2,
+            max_retry_after: Duration::from_secs(10),
+            concurrency: 16,
+            per_host: 2,
+            allow_private: false,
+            allowed_hosts: Vec::new(),
+            proxy: None,
+            ca_certs: Vec::new(),
+            progress: false,
+        }
+    }
+}
+
+fn user_agent() -> String {
+    format!(
+        "stackaudit/{} (vendor security evidence probe)",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+fn tls_config(options: &ProbeOptions) -> Result<rustls::ClientConfig> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for pem in &options.ca_certs {
+        let mut found = 0;
+        use rustls::pki_types::pem::PemObject;
+        for cert in rustls::pki_types::CertificateDer::pem_slice_iter(pem) {
+            roots
+                .add(cert.context("the --ca-cert file holds an unreadable certificate")?)
+                .context("the --ca-cert certificate was refused")?;
+            found += 1;
+        }
+        anyhow::ensure!(found > 0, "the --ca-cert file holds no PEM certificate");
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .context("TLS setup")?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
+}
+
+pub fn client(options: &ProbeOptions) -> Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
+        .use_preconfigured_tls(tls_config(options)?)
+        .tls_info(true)
+        .https_only(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(options.connect_timeout)
+        .timeout(options.timeout)
+        .user_agent(user_agent());
+    // Only an explicit proxy: never one picked up silently from the environment.
+    builder = match &options.proxy {
+        Some(p) => {
+            builder.proxy(reqwest::Proxy::all(p).with_context(|| format!("invalid --proxy {p}"))?)
+        }
+        None => builder.no_proxy(),
+    };
+    if !options.allow_private {
+        builder = builder.dns_resolver(Arc::new(guard::GuardedResolver {
+            allowed_hosts: options.allowed_hosts.clone(),
+        }));
+    }
+    Ok(builder.build()?)
+}
+
+/// Limits concurrency overall and per host.
+struct Limits {
+    all: Semaphore,
+    per_host: usize,
+    hosts: std::sync::Mutex<HashMap<String, Arc<Semaphore>>>,
+}
+
+impl Limits {
+    fn host(&self, host: &str) -> Arc<Semaphore> {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        hosts
+            .entry(host.to_string())
+            .or_insert_with(|| Arc::new(Semaphore::new(self.per_host)))
+            .clone()
+    }
+}
+
+struct Response {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    certificate_expires: Option<String>,
+    body: Vec<u8>,
+    truncated: bool,
+}
+
+fn describe_error(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    if e.is_timeout() {
+        format!("timed out ({text})")
+    } else {
+        text
+    }
+}
+
+fn certificate_expiry(der: &[u8]) -> Option<String> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    let ts = cert.validity().not_after.timestamp();
+    let t = jiff::Timestamp::from_second(ts).ok()?;
+    Some(t.to_zoned(jiff::tz::TimeZone::UTC).date().to_string())
+}
+
+/// One GET with retries, reading at most `limit` bytes of the body.
+async fn get(
+    client: &reqwest::Client,
+    limits: &Limits,
+    options: &ProbeOptions,
+    url: &Url,
+    limit: usize,
+) -> Result<Response, String> {
+    if !options.allow_private {
+        guard::check_url_host(url, &options.allowed_hosts)?;
+    }
+    // One server is one host and port: at most `per_host` requests to it at a time.
+    let host = format!(
+        "{}:{}",
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(443)
+    );
+    let host_slot = limits.host(&host);
+    let mut attempt = 0;
+    loop {
+        let outcome = {
+            let _all = limits.all.acquire().await.map_err(|e| e.to_string())?;
+            let _host = host_slot.acquire().await.map_err(|e| e.to_string())?;
+            fetch_once(client, url, limit).await
+        };
+        let retry_after = match &outcome {
+            Ok(r) if r.status == 429 || r.status >= 500 => {
+                let wait = r
+                    .headers
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+                    .map(Duration::from_secs);
+                Some(wait)
+            }
+            Err((_, retryable)) if *retryable => Some(None),
+            _ => None,
+        };
+        match retry_after {
+            Some(wait) if attempt < options.retries => {
+                let backoff = Duration::from_millis(250 << attempt);
+                let wait = wait.unwrap_or(backoff);
+                if wait > options.max_retry_after {
+                    return outcome.map_err(|(e, _)| e);
+                }
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+            }
+            _ => return outcome.map_err(|(e, _)| e),
+        }
+    }
+}
+
+async fn fetch_once(
+    client: &reqwest::Client,
+    url: &Url,
+    limit: usize,
+) -> Result<Response, (String, bool)> {
+    let mut response = client.get(url.clone()).send().await.map_err(|e| {
+        let retryable = e.is_connect() && !describe_error(&e).contains("refused to connect");
+        (
+            describe_error(&e),
+            retryable || e.is_request() && !e.is_timeout(),
+        )
+    })?;
+    let certificate_expires = response
+        .extensions()
+        .get::<reqwest::tls::TlsInfo>()
+        .and_then(|i| i.peer_certificate())
+        .and_then(certificate_expiry);
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let mut body = Vec::new();
+    let mut truncated = false;
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = limit - body.len();
+                if chunk.len() > room {
+                    body.extend_from_slice(&chunk[..room]);
+                    truncated = true;
+                    break;
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(e) => return Err((describe_error(&e), false)),
+        }
+    }
+    Ok(Response {
+        status,
+        headers,
+        certificate_expires,
+        body,
+        truncated,
+    })
+}
+
+/// Follows redirects by hand (at most five), checking each hop.
+async fn fetch_page(
+    client: &reqwest::Client,
+    limits: &Limits,
+    options: &ProbeOptions,
+    url: &Url,
+    limit: usize,
+) -> (Fetch, Option<Response>) {
+    let mut fetch = Fetch {
+        url: url.to_string(),
+        https_only: true,
+        ..Default::default()
+    };
+    let mut current = url.clone();
+    for _ in 0..=MAX_REDIRECTS {
+        if current.scheme() != "https" {
+            fetch.https_only = false;
+            fetch.error = Some(format!("redirected to {current}, which is not HTTPS"));
+            return (fetch, None);
+        }
+        match get(client, limits, options, &current, limit).await {
+            Err(e) => {
+                fetch.error = Some(e);
+                return (fetch, None);
+            }
+            Ok(r) if (300..400).contains(&r.status) => {
+                let next = r
+                    .headers
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|l| current.join(l).ok());
+                let Some(next) = next else {
+                    fetch.status = Some(r.status);
+                    fetch.error = Some("a redirect without a usable Location".into());
+                    return (fetch, None);
+                };
+                fetch.redirects.push(next.to_string());
+                current = next;
+            }
+            Ok(r) => {
+                fetch.final_url = Some(current.to_string());
+                fetch.status = Some(r.status);
+                fetch.hsts = r
+                    .headers
+                    .get("strict-transport-security")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
+                fetch.hsts_max_age = fetch.hsts.as_deref().and_then(hsts_max_age);
+                fetch.certificate_expires = r.certificate_expires.clone();
+                fetch.body_truncated = r.truncated;
+                return (fetch, Some(r));
+            }
+        }
+    }
+    fetch.error = Some(format!("more than {MAX_REDIRECTS} redirects"));
+    (fetch, None)
+}
+
+/// `http://` URLs are probed over HTTPS; anything else cannot be.
+fn https_url(raw: &str) -> Result<Url, String> {
+    let mut url = Url::parse(raw).map_err(|e| format!("invalid URL: {e}"))?;
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" => {
+            url.set_scheme("https")
+                .map_err(|_| "cannot switch to https".to_string())?;
+            Ok(url)
+        }
+        other => Err(format!("only https URLs are fetched, not {other}:")),
+    }
+}
+
+async fn probe_tool(
+    client: &reqwest::Client,
+    limits: &Limits,
+    options: &ProbeOptions,
+    id: String,
+    url: Option<String>,
+    trust: Option<String>,
+) -> ToolEvidence {
+    let mut out = ToolEvidence {
+        tool: id,
+        ..Default::default()
+    };
+    if let Some(raw) = url {
+        match https_url(&raw) {
+            Err(e) => {
+                out.site = Some(Fetch {
+                    url: raw,
+                    error: Some(e),
+                    https_only: false,
+                    ..Default::default()
+                })
+            }
+            Ok(u) => {
+                let (site, _) = fetch_page(client, limits, options, &u, PAGE_LIMIT).await;
+                out.site = Some(site);
+                let mut sec = u.clone();
+                sec.set_path("/.well-known/security.txt");
+                sec.set_query(None);
+                sec.set_fragment(None);
+                let (fetch, response) =
+                    fetch_page(client, limits, options, &sec, SECURITY_TXT_LIMIT).await;
+                let mut txt = SecurityTxt {
+                    url: sec.to_string(),
+                    status: fetch.status,
+                    ..Default::default()
+                };
+                match response {
+                    Some(r) if r.status == 200 => {
+                        txt.present = true;
+                        txt.truncated = r.truncated;
+                        let text = String::from_utf8_lossy(&r.body);
+                        let (contact, expires, error) = parse_security_txt(&text);
+                        txt.contact = contact;
+                        txt.expires = expires;
+                        txt.error = if r.truncated {
+                            Some(format!(
+                                "larger than {} KiB; cut off",
+                                SECURITY_TXT_LIMIT / 1024
+                            ))
+                        } else {
+                            error
+                        };
+                    }
+                    Some(r) => txt.error = Some(format!("HTTP status {}", r.status)),
+                    None => txt.error = fetch.error,
+                }
+                out.security_txt = Some(txt);
+            }
+        }
+    }
+    if let Some(raw) = trust {
+        out.trust_page = Some(match https_url(&raw) {
+            Err(e) => Fetch {
+                url: raw,
+                error: Some(e),
+                https_only: false,
+                ..Default::default()
+            },
+            Ok(u) => fetch_page(client, limits, options, &u, PAGE_LIMIT).await.0,
+        });
+    }
+    out
+}
+
+/// Probes every tool with a `url` or `trust_url`.
+pub fn collect(inventory: &Inventory, options: &ProbeOptions) -> Result<Evidence> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let client = client(options)?;
+    let limits = Arc::new(Limits {
+        all: Semaphore::new(options.concurrency.max(1)),
+        per_host: options.per_host.max(1),
+        hosts: Default::default(),
+    });
+    let jobs: Vec<_> = inventory
+        .tools
+        .iter()
+        .filter(|t| t.url.is_some() || t.trust_url.is_some())
+        .map(|t| (t.id.clone(), t.url.clone(), t.trust_url.clone()))
+        .collect();
+    let bar = options.progress.then(|| {
+        let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} probing {pos}/{len} tools {wide_bar} {elapsed}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let collected_at = jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .unwrap_or_else(|_| jiff::Timestamp::now())
+        .to_string();
+    let tools = runtime.block_on(async {
+        let mut set = tokio::task::JoinSet::new();
+        for (i, (id, url, trust)) in jobs.into_iter().enumerate() {
+            let client = client.clone();
+            let limits = limits.clone();
+            let options = options.clone();
+            set.spawn(async move {
+                (
+                    i,
+                    probe_tool(&client, &limits, &options, id, url, trust).await,
+                )
+            });
+        }
+        let mut results = Vec::new();
+        while let Some(done) = set.join_next().await {
+            if let Ok(r) = done {
+                results.push(r);
+            }
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
+        }
+        results.sort_by_key(|(i, _)| *i);
+        results.into_iter().map(|(_, t)| t).collect()
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(Evidence {
+        schema_version: 1,
+        collected_at,
+        tools,
+    })
+}
+
+impl ProbeOptions {
+    /// From the command line; `progress` shows a bar on a terminal only.
+    pub fn from_args(args: &crate::cli::ProbeArgs) -> Result<ProbeOptions> {
+        let secs = |v: f64, name: &str| -> Result<Duration> {
+            anyhow::ensure!(
+                v.is_finite() && v > 0.0 && v <= 3600.0,
+                "--{name} takes a number of seconds from 0 to 3600"
+            );
+            Ok(Duration::from_secs_f64(v))
+        };
+        anyhow::ensure!(
+            (1..=1024).contains(&args.concurrency),
+            "--concurrency takes a number from 1 to 1024"
+        );
+        anyhow::ensure!(args.retries <= 10, "--retries takes a number from 0 to 10");
+        let mut ca_certs = Vec::new();
+        for path in &args.ca_cert {
+            ca_certs.push(
+                std::fs::read(path)
+                    .with_context(|| format!("cannot read --ca-cert {}", path.display()))?,
+            );
+        }
+        use std::io::IsTerminal;
+        Ok(ProbeOptions {
+            connect_timeout: secs(args.connect_timeout, "connect-timeout")?,
+            timeout: secs(args.timeout, "timeout")?,
+            retries: args.retries,
+            max_retry_after: Duration::from_secs_f64(args.max_retry_after.clamp(0.0, 3600.0)),
+            concurrency: args.concurrency,
+            per_host: 2,
+            allow_private: args.allow_private,
+            allowed_hosts: args.allow_host.clone(),
+            proxy: args.proxy.clone(),
+            ca_certs,
+            progress: std::io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
+        })
+    }
+}
+
+/// A plain-text table of what was collected.
+pub fn summary_table(evidence: &Evidence) -> String {
+    use comfy_table::presets::UTF8_FULL_CONDENSED;
+    let mut t = comfy_table::Table::new();
+    t.load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+        .set_width(110)
+        .force_no_tty()
+        .set_header([
+            "Tool",
+            "HTTPS",
+            "Certificate expires",
+            "HSTS max-age",
+            "security.txt",
+            "Trust page",
+        ]);
+    for e in &evidence.tools {
+        let site = e.site.as_ref();
+        let https = match site {
+            Some(s) if s.ok() => format!("ok ({})", s.status.unwrap_or(0)),
+            Some(s) => format!(
+                "failed: {}",
+                s.error
+                    .clone()
+                    .unwrap_or_else(|| format!("status {}", s.status.unwrap_or(0)))
+            ),
+            None => "—".into(),
+        };
+        let txt = match &e.security_txt {
+            Some(t) if t.present && t.error.is_none() => {
+                format!("ok, expires {}", t.expires.clone().unwrap_or_default())
+            }
+            Some(t) => t.error.clone().unwrap_or_else(|| "missing".into()),
+            None => "—".into(),
+        };
+        let trust = match &e.trust_page {
+            Some(p) if p.ok() => "reachable".to_string(),
+            Some(p) => format!(
+                "unreachable: {}",
+                p.error
+                    .clone()
+                    .unwrap_or_else(|| format!("status {}", p.status.unwrap_or(0)))
+            ),
+            None => "—".into(),
+        };
+        t.add_row([
+            e.tool.clone(),
+            https,
+            site.and_then(|s| s.certificate_expires.clone())
+                .unwrap_or_else(|| "—".into()),
+            site.and_then(|s| s.hsts_max_age)
+                .map_or("—".into(), |a| a.to_string()),
+            txt,
+            trust,
+        ]);
+    }
+    format!("Evidence collected at {}\n{t}\n", evidence.collected_at)
+}

@@ -1,0 +1,320 @@
+//! `stackaudit probe` against real HTTPS servers on loopback, with
+//! certificates generated at test time. No test reaches beyond 127.0.0.1.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[path = "support/https_server.rs"]
+mod https_server;
+use https_server::{Ca, Reply, Router, reply, serve};
+
+use stackaudit::inventory::{load_str, source::Format};
+use stackaudit::probe::evidence::Evidence;
+use stackaudit::probe::{ProbeOptions, collect};
+
+const HSTS: (&str, &str) = (
+    "Strict-Transport-Security",
+    "max-age=31536000; includeSubDomains",
+);
+
+fn security_txt(expires: &str) -> Vec<u8> {
+    format!("Contact: mailto:security@vendor.example\nExpires: {expires}\n").into_bytes()
+}
+
+/// The main test server's routes.
+fn main_router() -> Router {
+    Arc::new(|path: &str, n: usize| match path {
+        "/hsts" => reply(200, &[HSTS], b"ok"),
+        "/no-hsts" => reply(200, &[], b"ok"),
+        "/short-hsts" => reply(200, &[("Strict-Transport-Security", "max-age=300")], b"ok"),
+        "/to-http" => reply(301, &[("Location", "http://localhost/plain")], b""),
+        "/to-loopback-ip" => reply(302, &[("Location", "https://127.0.0.1:1/hsts")], b""),
+        "/slow" => Reply {
+            delay: Duration::from_secs(4),
+            ..reply(200, &[HSTS], b"late")
+        },
+        "/busy" if n == 1 => reply(429, &[("Retry-After", "1")], b"slow down"),
+        "/busy" => reply(200, &[HSTS], b"ok"),
+        "/huge" => reply(200, &[HSTS], &vec![b'x'; 5 * 1024 * 1024]),
+        "/trust" => reply(200, &[], b"trust center"),
+        "/.well-known/security.txt" => reply(200, &[], &security_txt("2099-01-01T00:00:00Z")),
+        _ => reply(404, &[], b"not found"),
+    })
+}
+
+fn txt_router(body: Vec<u8>, status: u16) -> Router {
+    Arc::new(move |path: &str, _| match path {
+        "/.well-known/security.txt" => reply(status, &[], &body),
+        _ => reply(200, &[HSTS], b"ok"),
+    })
+}
+
+fn inventory(tools: &[(&str, String, Option<String>)]) -> stackaudit::inventory::Inventory {
+    let mut text = String::from("schema = 1\n");
+    for (id, url, trust) in tools {
+        text.push_str(&format!(
+            "[[tool]]\nid = \"{id}\"\nname = \"{id}\"\ncategory = \"other\"\nurl = \"{url}\"\n"
+        ));
+        if let Some(t) = trust {
+            text.push_str(&format!("trust_url = \"{t}\"\n"));
+        }
+    }
+    load_str(&text, Format::Toml, "probe.toml").unwrap()
+}
+
+fn options(ca: &Ca) -> ProbeOptions {
+    ProbeOptions {
+        timeout: Duration::from_secs(2),
+        connect_timeout: Duration::from_secs(2),
+        allow_private: true,
+        ca_certs: vec![ca.issuer.pem().into_bytes()],
+        ..ProbeOptions::default()
+    }
+}
+
+fn tool<'a>(e: &'a Evidence, id: &str) -> &'a stackaudit::probe::evidence::ToolEvidence {
+    e.for_tool(id).unwrap()
+}
+
+#[test]
+fn probes_headers_redirects_limits_and_retries() {
+    let ca = Ca::new();
+    let port = serve(ca.leaf(400), main_router());
+    let u = |p: &str| format!("https://localhost:{port}{p}");
+    let inv = inventory(&[
+        ("hsts", u("/hsts"), Some(u("/trust"))),
+        ("no-hsts", u("/no-hsts"), Some(u("/missing-trust"))),
+        ("short-hsts", u("/short-hsts"), None),
+        ("to-http", u("/to-http"), None),
+        ("slow", u("/slow"), None),
+        ("busy", u("/busy"), None),
+        ("huge", u("/huge"), None),
+    ]);
+    let start = Instant::now();
+    let e = collect(&inv, &options(&ca)).unwrap();
+    let elapsed = start.elapsed();
+
+    let hsts = tool(&e, "hsts").site.as_ref().unwrap();
+    assert!(hsts.ok(), "{hsts:?}");
+    assert_eq!(hsts.hsts_max_age, Some(31_536_000));
+    assert!(hsts.certificate_expires.is_some());
+    assert!(tool(&e, "hsts").trust_page.as_ref().unwrap().ok());
+    let txt = tool(&e, "hsts").security_txt.as_ref().unwrap();
+    assert!(txt.present && txt.error.is_none(), "{txt:?}");
+    assert_eq!(txt.contact, ["mailto:security@vendor.example"]);
+
+    assert_eq!(tool(&e, "no-hsts").site.as_ref().unwrap().hsts, None);
+    assert_eq!(
+        tool(&e, "no-hsts").trust_page.as_ref().unwrap().status,
+        Some(404)
+    );
+    assert_eq!(
+        tool(&e, "short-hsts").site.as_ref().unwrap().hsts_max_age,
+        Some(300)
+    );
+
+    let to_http = tool(&e, "to-http").site.as_ref().unwrap();
+    assert!(!to_http.https_only && !to_http.ok());
+    assert!(to_http.error.as_deref().unwrap().contains("not HTTPS"));
+
+    let slow = tool(&e, "slow").site.as_ref().unwrap();
+    assert!(
+        slow.error.as_deref().unwrap().contains("timed out"),
+        "{slow:?}"
+    );
+
+    let busy = tool(&e, "busy").site.as_ref().unwrap();
+    assert_eq!(busy.status, Some(200), "retried after 429 + Retry-After");
+
+    let huge = tool(&e, "huge").site.as_ref().unwrap();
+    assert!(huge.body_truncated && huge.ok());
+
+    // The slow server timed out without holding up the others for long.
+    assert!(elapsed < Duration::from_secs(12), "{elapsed:?}");
+
+    // The evidence file round-trips and audits offline.
+    let text = serde_json::to_string(&e).unwrap();
+    let back = Evidence::parse(&text, "evidence.json").unwrap();
+    assert_eq!(back, e);
+}
+
+#[test]
+fn security_txt_variants() {
+    let ca = Ca::new();
+    let cases = [
+        ("present", security_txt("2099-01-01T00:00:00Z"), 200),
+        ("missing", b"nope".to_vec(), 404),
+        ("expired", security_txt("2020-01-01T00:00:00Z"), 200),
+        (
+            "malformed",
+            b"<html>not a security.txt</html>".to_vec(),
+            200,
+        ),
+        (
+            "oversized",
+            [security_txt("2099-01-01T00:00:00Z"), vec![b'#'; 64 * 1024]].concat(),
+            200,
+        ),
+    ];
+    let tools: Vec<(&str, String, Option<String>)> = cases
+        .iter()
+        .map(|(id, body, status)| {
+            (
+                *id,
+                format!(
+                    "https://localhost:{}/",
+                    serve(ca.leaf(400), txt_router(body.clone(), *status))
+                ),
+                None,
+            )
+        })
+        .collect();
+    let e = collect(&inventory(&tools), &options(&ca)).unwrap();
+    let txt = |id| tool(&e, id).security_txt.clone().unwrap();
+    assert!(txt("present").present && txt("present").error.is_none());
+    assert!(!txt("missing").present);
+    assert_eq!(txt("missing").status, Some(404));
+    assert_eq!(
+        txt("expired").expires.as_deref(),
+        Some("2020-01-01T00:00:00Z")
+    );
+    assert!(txt("malformed").error.unwrap().contains("no Contact field"));
+    assert!(txt("oversized").truncated);
+    assert!(
+        txt("oversized")
+            .error
+            .unwrap()
+            .contains("larger than 32 KiB")
+    );
+
+    // Judged offline: the findings each case should give.
+    let inv = inventory(&tools);
+    let result = stackaudit::audit::audit(
+        &inv,
+        &stackaudit::checks::Catalogue::builtin(),
+        &stackaudit::audit::AuditOptions {
+            as_of: jiff::Zoned::now().date(),
+            only_tools: vec![],
+            fail_on: None,
+            known: None,
+            evidence: Some(e),
+        },
+    )
+    .unwrap();
+    let has = |check: &str, id: &str| {
+        result
+            .findings
+            .iter()
+            .any(|f| f.check == check && f.tool.as_deref() == Some(id))
+    };
+    assert!(has("probe-security-txt-missing", "missing"));
+    assert!(has("probe-security-txt-missing", "malformed"));
+    assert!(has("probe-security-txt-missing", "oversized"));
+    assert!(has("probe-security-txt-expired", "expired"));
+    assert!(!has("probe-security-txt-missing", "present"));
+    assert!(!has("probe-https-failed", "present"));
+}
+
+#[test]
+fn certificates_expiring_and_expired() {
+    let ca = Ca::new();
+    let soon = serve(ca.leaf(10), main_router());
+    let gone = serve(ca.leaf(-1), main_router());
+    let inv = inventory(&[
+        ("soon", format!("https://localhost:{soon}/hsts"), None),
+        ("gone", format!("https://localhost:{gone}/hsts"), None),
+    ]);
+    let e = collect(&inv, &options(&ca)).unwrap();
+    let soon_site = tool(&e, "soon").site.clone().unwrap();
+    assert!(soon_site.ok());
+    let expires = jiff::civil::Date::strptime(
+        "%Y-%m-%d",
+        soon_site.certificate_expires.as_deref().unwrap(),
+    )
+    .unwrap();
+    let days = jiff::Zoned::now().date().until(expires).unwrap().get_days();
+    assert!((9..=11).contains(&days), "{days}");
+    let gone_site = tool(&e, "gone").site.clone().unwrap();
+    assert!(!gone_site.ok());
+    assert!(gone_site.error.unwrap().to_lowercase().contains("expired"));
+
+    let result = stackaudit::audit::audit(
+        &inv,
+        &stackaudit::checks::Catalogue::builtin(),
+        &stackaudit::audit::AuditOptions {
+            as_of: jiff::Zoned::now().date(),
+            only_tools: vec![],
+            fail_on: None,
+            known: None,
+            evidence: Some(e),
+        },
+    )
+    .unwrap();
+    let has = |check: &str, id: &str| {
+        result
+            .findings
+            .iter()
+            .any(|f| f.check == check && f.tool.as_deref() == Some(id))
+    };
+    assert!(has("probe-certificate-expiring", "soon"));
+    assert!(has("probe-https-failed", "gone"));
+}
+
+#[test]
+fn loopback_is_refused_without_allow_private() {
+    let ca = Ca::new();
+    let port = serve(ca.leaf(400), main_router());
+    let guarded = ProbeOptions {
+        allow_private: false,
+        ..options(&ca)
+    };
+    // A name that resolves to 127.0.0.1.
+    let inv = inventory(&[
+        ("by-name", format!("https://localhost:{port}/hsts"), None),
+        (
+            "by-ip",
+            format!("https://[::ffff:127.0.0.1]:{port}/hsts"),
+            None,
+        ),
+    ]);
+    let e = collect(&inv, &guarded).unwrap();
+    let by_name = tool(&e, "by-name").site.clone().unwrap();
+    assert!(
+        by_name
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("refused to connect to localhost"),
+        "{by_name:?}"
+    );
+    let by_ip = tool(&e, "by-ip").site.clone().unwrap();
+    assert!(
+        by_ip.error.as_deref().unwrap().contains("IPv4-mapped"),
+        "{by_ip:?}"
+    );
+
+    // localhost is allowed by name, but its redirect to a loopback IP literal is refused.
+    let allow_localhost = ProbeOptions {
+        allowed_hosts: vec!["localhost".into()],
+        ..guarded
+    };
+    let inv = inventory(&[
+        (
+            "redirect",
+            format!("https://localhost:{port}/to-loopback-ip"),
+            None,
+        ),
+        ("direct", format!("https://localhost:{port}/hsts"), None),
+    ]);
+    let e = collect(&inv, &allow_localhost).unwrap();
+    assert!(tool(&e, "direct").site.as_ref().unwrap().ok());
+    let redirect = tool(&e, "redirect").site.clone().unwrap();
+    assert!(
+        redirect
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("refused to connect to 127.0.0.1: loopback"),
+        "{redirect:?}"
+    );
+}
