@@ -1,4 +1,4 @@
-//! The baseline, waiver-bearing inventory and evidence readers.
+//! The baseline and evidence-file readers (and the probe checks on valid evidence).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
