@@ -143,6 +143,13 @@ fn parse_yaml(text: &str) -> Result<Node, Diagnostic> {
             max_depth: MAX_DEPTH,
             max_aliases: 1_000,
             max_anchors: 1_000,
+            // Enough for the largest inventory allowed (50,000 tools).
+            max_nodes: 5_000_000,
+        },
+        // What aliases may expand to: a real inventory repeats a few values,
+        // an alias bomb repeats millions.
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 100_000,
         },
         // YAML 1.2: only true/false are booleans; `yes`/`on` stay text and
         // validation explains the slip.
@@ -183,6 +190,10 @@ fn yaml_error(e: serde_saphyr::Error) -> Diagnostic {
 
 /// Rewords the parser's messages that speak of its API rather than the file.
 fn friendly_yaml_error(loc: Loc, message: &str) -> Diagnostic {
+    if message.contains("alias replay limit") {
+        return Diagnostic::at(loc, "invalid YAML: anchors and aliases expand to more than 100,000 values")
+            .help("stackaudit caps alias expansion to guard against alias bombs; write the values out instead of repeating aliases");
+    }
     if message.contains("budget breached") {
         if message.contains("Depth") {
             return depth_error(loc);

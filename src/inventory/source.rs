@@ -132,26 +132,42 @@ impl Node {
 }
 
 /// Maps byte offsets to line and column, for parsers that report offsets.
+///
+/// Columns count characters. Lookups mostly come in document order, so the
+/// last position is remembered and counting resumes from it: a document on
+/// one very long line (minified JSON) stays linear, not quadratic.
 pub struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    /// (line, byte offset, characters from the line start to that offset)
+    cursor: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, line_starts }
+        LineIndex {
+            text,
+            line_starts,
+            cursor: std::cell::Cell::new((0, 0, 0)),
+        }
     }
 
     pub fn loc(&self, offset: usize) -> Loc {
-        let offset = offset.min(self.text.len());
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let (c_line, c_off, c_chars) = self.cursor.get();
+        let column = if c_line == line && c_off <= offset {
+            c_chars + self.text[c_off..offset].chars().count()
+        } else {
+            self.text[start..offset].chars().count()
+        };
+        self.cursor.set((line, offset, column));
         Loc::new(line as u32 + 1, column as u32 + 1)
     }
 }
@@ -168,5 +184,9 @@ mod tests {
         // 'é' is two bytes; the space after it is the second character.
         assert_eq!(idx.loc(5), Loc::new(2, 2));
         assert_eq!(idx.loc(999), Loc::new(3, 1));
+        // Out of order after a later lookup, and inside a multi-byte character.
+        assert_eq!(idx.loc(4), Loc::new(2, 1));
+        assert_eq!(idx.loc(6), Loc::new(2, 3));
+        assert_eq!(idx.loc(1), Loc::new(1, 2));
     }
 }
