@@ -72,6 +72,24 @@ fn options(ca: &Ca) -> ProbeOptions {
     }
 }
 
+/// Audits with the evidence, as of today; returns (check, tool) pairs.
+fn audit_with(inv: &stackaudit::inventory::Inventory, evidence: Evidence) -> Vec<(String, String)> {
+    let options = stackaudit::audit::AuditOptions {
+        as_of: jiff::Zoned::now().date(),
+        only_tools: vec![],
+        fail_on: None,
+        known: None,
+        evidence: Some(evidence),
+    };
+    let result =
+        stackaudit::audit::audit(inv, &stackaudit::checks::Catalogue::builtin(), &options).unwrap();
+    result
+        .findings
+        .into_iter()
+        .map(|f| (f.check, f.tool.unwrap_or_default()))
+        .collect()
+}
+
 fn tool<'a>(e: &'a Evidence, id: &str) -> &'a stackaudit::probe::evidence::ToolEvidence {
     e.for_tool(id).unwrap()
 }
@@ -188,25 +206,8 @@ fn security_txt_variants() {
     );
 
     // Judged offline: the findings each case should give.
-    let inv = inventory(&tools);
-    let result = stackaudit::audit::audit(
-        &inv,
-        &stackaudit::checks::Catalogue::builtin(),
-        &stackaudit::audit::AuditOptions {
-            as_of: jiff::Zoned::now().date(),
-            only_tools: vec![],
-            fail_on: None,
-            known: None,
-            evidence: Some(e),
-        },
-    )
-    .unwrap();
-    let has = |check: &str, id: &str| {
-        result
-            .findings
-            .iter()
-            .any(|f| f.check == check && f.tool.as_deref() == Some(id))
-    };
+    let findings = audit_with(&inventory(&tools), e);
+    let has = |check: &str, id: &str| findings.iter().any(|(c, t)| c == check && t == id);
     assert!(has("probe-security-txt-missing", "missing"));
     assert!(has("probe-security-txt-missing", "malformed"));
     assert!(has("probe-security-txt-missing", "oversized"));
@@ -238,24 +239,8 @@ fn certificates_expiring_and_expired() {
     assert!(!gone_site.ok());
     assert!(gone_site.error.unwrap().to_lowercase().contains("expired"));
 
-    let result = stackaudit::audit::audit(
-        &inv,
-        &stackaudit::checks::Catalogue::builtin(),
-        &stackaudit::audit::AuditOptions {
-            as_of: jiff::Zoned::now().date(),
-            only_tools: vec![],
-            fail_on: None,
-            known: None,
-            evidence: Some(e),
-        },
-    )
-    .unwrap();
-    let has = |check: &str, id: &str| {
-        result
-            .findings
-            .iter()
-            .any(|f| f.check == check && f.tool.as_deref() == Some(id))
-    };
+    let findings = audit_with(&inv, e);
+    let has = |check: &str, id: &str| findings.iter().any(|(c, t)| c == check && t == id);
     assert!(has("probe-certificate-expiring", "soon"));
     assert!(has("probe-https-failed", "gone"));
 }

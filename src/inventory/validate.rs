@@ -135,16 +135,8 @@ impl Checker<'_> {
         let mut seen: HashMap<&str, Loc> = HashMap::new();
         for (key, value) in entries {
             if let Some(first) = seen.insert(&key.name, key.loc) {
-                self.errors.push(
-                    Diagnostic::at(
-                        key.loc,
-                        format!("duplicate key `{}` in `{}`", key.name, display_ctx(ctx)),
-                    )
-                    .help(format!(
-                        "it is already set at line {}; keep one",
-                        first.line
-                    )),
-                );
+                self.errors
+                    .push(duplicate_key(key, display_ctx(ctx), first));
                 continue;
             }
             match fields.iter().find(|f| f.name == key.name) {
@@ -308,16 +300,7 @@ impl Checker<'_> {
                     let mut seen: HashMap<&str, Loc> = HashMap::new();
                     for (k, v) in entries {
                         if let Some(first) = seen.insert(&k.name, k.loc) {
-                            self.errors.push(
-                                Diagnostic::at(
-                                    k.loc,
-                                    format!("duplicate key `{}` in `{path}`", k.name),
-                                )
-                                .help(format!(
-                                    "it is already set at line {}; keep one",
-                                    first.line
-                                )),
-                            );
+                            self.errors.push(duplicate_key(k, path, first));
                         } else {
                             self.check_value(v, value_ty, &join(path, &k.name), key);
                         }
@@ -331,16 +314,7 @@ impl Checker<'_> {
                     for (k, v) in entries {
                         let cert_path = join(path, &k.name);
                         if let Some(first) = seen.insert(&k.name, k.loc) {
-                            self.errors.push(
-                                Diagnostic::at(
-                                    k.loc,
-                                    format!("duplicate key `{}` in `{path}`", k.name),
-                                )
-                                .help(format!(
-                                    "it is already set at line {}; keep one",
-                                    first.line
-                                )),
-                            );
+                            self.errors.push(duplicate_key(k, path, first));
                         } else if !is_slug(&k.name) {
                             self.errors.push(
                                 Diagnostic::at(k.loc, format!("certification name `{}` in `{path}` is not a valid id", k.name))
@@ -442,6 +416,17 @@ impl Checker<'_> {
             _ => self.type_error(node, path, "a date (YYYY-MM-DD)"),
         }
     }
+}
+
+fn duplicate_key(key: &super::source::Key, within: &str, first: Loc) -> Diagnostic {
+    Diagnostic::at(
+        key.loc,
+        format!("duplicate key `{}` in `{within}`", key.name),
+    )
+    .help(format!(
+        "it is already set at line {}; keep one",
+        first.line
+    ))
 }
 
 fn item_ctx_for(path: &str, key: &str, item: &Node, index: usize) -> String {
