@@ -110,3 +110,31 @@ fn a_broken_baseline_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn ci_runs_end_with_a_one_line_summary_on_stderr() {
+    let run = |ci: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_stackaudit"))
+            .args([
+                "audit",
+                "stack.example.toml",
+                "--as-of",
+                "2026-11-22",
+                "--format",
+                "json",
+                "--tool",
+                "hubspot",
+            ])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("CI", ci)
+            .output()
+            .unwrap()
+    };
+    let out = run("true");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "stackaudit: PASS · 1 tools · 0 critical, 0 high, 2 medium, 2 low, 0 info, 0 waived · score 78/100\n"
+    );
+    assert!(run("").stderr.is_empty());
+}
