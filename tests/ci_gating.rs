@@ -138,3 +138,55 @@ fn ci_runs_end_with_a_one_line_summary_on_stderr() {
     );
     assert!(run("").stderr.is_empty());
 }
+
+#[test]
+fn a_failed_run_never_touches_an_existing_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.html");
+    std::fs::write(&report, "the previous report").unwrap();
+    let bad = dir.path().join("stack.toml");
+    std::fs::write(&bad, "schema = 1\n[[tool]]\nid = \"x\"\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stackaudit"))
+        .args(["audit", "stack.toml", "--output", "report.html"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(&report).unwrap(),
+        "the previous report"
+    );
+
+    // A successful run replaces it whole, keeping its permissions, and leaves no temporary file.
+    std::fs::write(
+        &bad,
+        "schema = 1\n[[tool]]\nid = \"x\"\nname = \"X\"\ncategory = \"other\"\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stackaudit"))
+        .args([
+            "audit",
+            "stack.toml",
+            "--output",
+            "report.html",
+            "--as-of",
+            "2026-11-22",
+            "--fail-on",
+            "never",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        std::fs::read_to_string(&report)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
