@@ -61,7 +61,11 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Validate { stack, checks_dirs } => {
             let inv = load_stack(&stack, &load_options)?;
             // `[checks]` must name real checks and parameters.
-            crate::audit::configure(&inv, &crate::checks::Catalogue::load(&checks_dirs)?)?;
+            let catalogue = crate::checks::Catalogue::load(&checks_dirs)?;
+            crate::audit::configure(&inv, &catalogue)?;
+            // Waivers must name known checks and respect policy.max_waiver_days (from today).
+            let ids: Vec<&str> = catalogue.checks.iter().map(|c| c.id.as_str()).collect();
+            crate::audit::check_waivers(&inv, &ids, crate::audit::command::today())?;
             let integrations: usize = inv.tools.iter().map(|t| t.integrations.len()).sum();
             println!(
                 "{}: valid ({} tools, {} integrations)",
