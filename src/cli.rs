@@ -123,6 +123,10 @@ pub struct AuditArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Also apply the [[waiver]] entries in this file (TOML, YAML or JSON)
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+
     /// Record the current findings, by fingerprint, in this file
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,

@@ -29,7 +29,11 @@ pub fn today() -> jiff::civil::Date {
 }
 
 pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8> {
-    let inventory = load_stack(&args.stack, load)?;
+    let mut inventory = load_stack(&args.stack, load)?;
+    if let Some(path) = &args.waivers {
+        let extra = crate::inventory::load_waivers(path, load, &inventory)?;
+        inventory.waivers.extend(extra);
+    }
     let catalogue = Catalogue::load(&args.checks_dirs)?;
     let mut options = AuditOptions {
         as_of: args.as_of.unwrap_or_else(today),

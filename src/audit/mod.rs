@@ -339,8 +339,36 @@ fn evaluate(ctx: &Context, def: &CheckDef, findings: &mut Vec<Finding>) {
 
 /// Waivers must name real checks and stay within `policy.max_waiver_days`.
 pub fn check_waivers(inv: &Inventory, ids: &[&str], as_of: Date) -> Result<(), InputError> {
+    // Waivers may come from the inventory or from a `--waivers` file; errors
+    // are reported against the file each waiver was written in.
+    let mut files: Vec<Option<&str>> = inv.waivers.iter().map(|w| w.file.as_deref()).collect();
+    files.dedup();
+    for file in files {
+        let waivers: Vec<&crate::inventory::model::Waiver> = inv
+            .waivers
+            .iter()
+            .filter(|w| w.file.as_deref() == file)
+            .collect();
+        check_waiver_list(
+            &waivers,
+            inv.policy.max_waiver_days,
+            file.unwrap_or(&inv.path),
+            ids,
+            as_of,
+        )?;
+    }
+    Ok(())
+}
+
+fn check_waiver_list(
+    waivers: &[&crate::inventory::model::Waiver],
+    max_waiver_days: Option<i64>,
+    file: &str,
+    ids: &[&str],
+    as_of: Date,
+) -> Result<(), InputError> {
     let mut errors = Vec::new();
-    for w in &inv.waivers {
+    for w in waivers {
         if w.check != "*" && !ids.contains(&w.check.as_str()) {
             let hint = did_you_mean(&w.check, ids.iter().copied()).map_or(
                 "name a check id from `stackaudit checks list`, or \"*\"".to_string(),
@@ -354,7 +382,7 @@ pub fn check_waivers(inv: &Inventory, ids: &[&str], as_of: Date) -> Result<(), I
                 .help(hint),
             );
         }
-        if let Some(max) = inv.policy.max_waiver_days {
+        if let Some(max) = max_waiver_days {
             let days = checks::days_between(as_of, w.expires);
             if days > max {
                 errors.push(
@@ -367,7 +395,7 @@ pub fn check_waivers(inv: &Inventory, ids: &[&str], as_of: Date) -> Result<(), I
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(InputError::new(inv.path.clone(), errors))
+        Err(InputError::new(file, errors))
     }
 }
 

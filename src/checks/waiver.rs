@@ -54,7 +54,11 @@ fn waiver_finding(ctx: &Context, def: &CheckDef, w: &Waiver, message: String) ->
     let mut f = ctx.stack_finding(def, None, message);
     f.tool = w.tool.clone();
     f.subject = Some(format!("{}@{}", w.check, w.tool.as_deref().unwrap_or("")));
-    f.location = Some(ctx.location(w.loc));
+    let mut location = ctx.location(w.loc);
+    if let Some(file) = &w.file {
+        location.file = file.clone();
+    }
+    f.location = Some(location);
     f
 }
 

@@ -157,3 +157,60 @@ pub fn human_size(bytes: u64) -> String {
         format!("{bytes} bytes")
     }
 }
+
+/// Reads a `--waivers` file: `[[waiver]]` tables (and optionally
+/// `schema = 1`), validated like the inventory's own, with tool ids checked
+/// against the stack.
+pub fn load_waivers(
+    path: &Path,
+    options: &LoadOptions,
+    stack: &Inventory,
+) -> Result<Vec<model::Waiver>, InputError> {
+    let name = path.display().to_string();
+    let (text, format) = read_input(path, options)?;
+    let fail = |d: Vec<Diagnostic>| InputError::new(name.clone(), d);
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut root = parse::parse(&text, format).map_err(|d| fail(vec![d]))?;
+    let source::Value::Table(entries) = &mut root.value else {
+        return Err(fail(vec![Diagnostic::at(
+            root.loc,
+            "a waivers file is a table of [[waiver]] entries",
+        )]));
+    };
+    for (k, _) in entries.iter() {
+        if k.name != "waiver" && k.name != "schema" {
+            return Err(fail(vec![
+                Diagnostic::at(
+                    k.loc,
+                    format!("unexpected key `{}` in a waivers file", k.name),
+                )
+                .help("a waivers file holds [[waiver]] tables only (and optionally `schema = 1`)"),
+            ]));
+        }
+    }
+    if !entries.iter().any(|(k, _)| k.name == "schema") {
+        let at = Loc::new(1, 1);
+        entries.insert(
+            0,
+            (
+                source::Key {
+                    name: "schema".into(),
+                    loc: at,
+                },
+                source::Node::new(source::Value::Int(1), at),
+            ),
+        );
+    }
+    let ids: Vec<String> = stack.tools.iter().map(|t| t.id.clone()).collect();
+    let inv = validate::validate_with_known_tools(&root, format, &name, &ids).map_err(fail)?;
+    Ok(inv
+        .waivers
+        .into_iter()
+        .map(|mut w| {
+            w.file = Some(name.clone());
+            w
+        })
+        .collect())
+}

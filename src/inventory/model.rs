@@ -339,6 +339,9 @@ pub struct Waiver {
     pub ticket: Option<String>,
     #[serde(skip)]
     pub loc: Loc,
+    /// The `--waivers` file it came from; `None` for the inventory itself.
+    #[serde(skip)]
+    pub file: Option<String>,
 }
 
 /// A value and where it was written.

@@ -864,6 +864,7 @@ impl Builder<'_> {
             expires: date_at(w, "expires")?,
             ticket: str_at(w, "ticket").map(str::to_string),
             loc: w.loc,
+            file: None,
         })
     }
 
