@@ -20,8 +20,8 @@ use crate::cli::{GateArgs, TextFormat};
 use crate::diagnostic::{Diagnostic, InputError};
 use crate::inventory::dataflow::DataFlow;
 use crate::inventory::model::{Status, Tool};
-use crate::inventory::source::{Key, Loc, Node, Value};
-use crate::inventory::{self, Inventory, LoadOptions, parse, validate};
+use crate::inventory::source::{Loc, Node, Value};
+use crate::inventory::{self, Inventory, LoadOptions};
 use crate::run::{EXIT_FINDINGS, EXIT_OK, load_stack, write_stdout};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -67,77 +67,39 @@ fn read_candidate(
     load: &LoadOptions,
     stack: &Inventory,
 ) -> Result<Tool, InputError> {
-    let name = path.display().to_string();
-    let (text, format) = inventory::read_input(path, load)?;
-    let fail = |d: Vec<Diagnostic>| InputError::new(name.clone(), d);
-    if text.trim().is_empty() {
-        return Err(fail(vec![
-            Diagnostic::at(Loc::new(1, 1), "the candidate file is empty")
-                .help("it holds one [[tool]] table"),
-        ]));
-    }
-    let mut root = parse::parse(&text, format).map_err(|d| fail(vec![d]))?;
-    let Value::Table(entries) = &mut root.value else {
-        return Err(fail(vec![Diagnostic::at(
-            root.loc,
-            "the candidate must be a table holding one [[tool]]",
-        )]));
-    };
-    for (k, _) in entries.iter() {
-        if k.name != "tool" && k.name != "schema" {
-            return Err(fail(vec![Diagnostic::at(k.loc, format!("unexpected key `{}` in a candidate file", k.name))
-                .help("a candidate file holds one [[tool]] (and optionally `schema = 1`); policy and checks come from the stack")]));
-        }
-    }
-    match entries
-        .iter()
-        .find(|(k, _)| k.name == "tool")
-        .map(|(_, v)| v)
-    {
+    let one_tool = |tools: Option<&Node>, root: Loc| match tools {
         Some(Node {
             value: Value::Array(items),
             ..
-        }) if items.len() == 1 => {}
-        Some(n) => {
-            let count = n.as_array().map_or(0, <[Node]>::len);
-            return Err(fail(vec![Diagnostic::at(
-                n.loc,
-                format!("a candidate file holds exactly one [[tool]], found {count}"),
-            )]));
-        }
-        None => {
-            return Err(fail(vec![
-                Diagnostic::at(root.loc, "the candidate file has no [[tool]]")
-                    .help("describe the proposed tool in one [[tool]] table"),
-            ]));
-        }
-    }
-    if !entries.iter().any(|(k, _)| k.name == "schema") {
-        entries.insert(
-            0,
-            (
-                Key {
-                    name: "schema".into(),
-                    loc: Loc::new(1, 1),
-                },
-                Node::new(Value::Int(1), Loc::new(1, 1)),
+        }) if items.len() == 1 => None,
+        Some(n) => Some(Diagnostic::at(
+            n.loc,
+            format!(
+                "a candidate file holds exactly one [[tool]], found {}",
+                n.as_array().map_or(0, <[Node]>::len)
             ),
-        );
-    }
-    let ids: Vec<String> = stack.tools.iter().map(|t| t.id.clone()).collect();
-    let mut inv = validate::validate_with_known_tools(&root, format, &name, &ids).map_err(fail)?;
+        )),
+        None => Some(
+            Diagnostic::at(root, "the candidate file has no [[tool]]")
+                .help("describe the proposed tool in one [[tool]] table"),
+        ),
+    };
+    let mut inv = inventory::load_fragment(path, load, "tool", "candidate file", stack, one_tool)?;
     let mut tool = inv.tools.remove(0);
     if let Some(existing) = stack.tool(&tool.id) {
-        return Err(fail(vec![
-            Diagnostic::at(
-                tool.loc_of("id"),
-                format!(
-                    "the stack already has a tool with id `{}` ({})",
-                    tool.id, existing.name
-                ),
-            )
-            .help("give the candidate its own id"),
-        ]));
+        return Err(InputError::new(
+            path.display().to_string(),
+            vec![
+                Diagnostic::at(
+                    tool.loc_of("id"),
+                    format!(
+                        "the stack already has a tool with id `{}` ({})",
+                        tool.id, existing.name
+                    ),
+                )
+                .help("give the candidate its own id"),
+            ],
+        ));
     }
     tool.status = Status::Evaluating;
     Ok(tool)

@@ -158,40 +158,49 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
-/// Reads a `--waivers` file: `[[waiver]]` tables (and optionally
-/// `schema = 1`), validated like the inventory's own, with tool ids checked
-/// against the stack.
-pub fn load_waivers(
+/// Reads a file that holds one part of an inventory (a candidate `[[tool]]`,
+/// a list of `[[waiver]]`s): only `key` and an optional `schema = 1` may
+/// appear; it is validated like an inventory, with `to` and waiver `tool`
+/// ids checked against the stack; `check` adds the part's own rule.
+pub fn load_fragment(
     path: &Path,
     options: &LoadOptions,
+    key: &str,
+    what: &str,
     stack: &Inventory,
-) -> Result<Vec<model::Waiver>, InputError> {
+    check: impl Fn(Option<&source::Node>, Loc) -> Option<Diagnostic>,
+) -> Result<Inventory, InputError> {
     let name = path.display().to_string();
     let (text, format) = read_input(path, options)?;
     let fail = |d: Vec<Diagnostic>| InputError::new(name.clone(), d);
-    if text.trim().is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut root = parse::parse(&text, format).map_err(|d| fail(vec![d]))?;
+    let at = Loc::new(1, 1);
+    let mut root = if text.trim().is_empty() {
+        source::Node::new(source::Value::Table(Vec::new()), at)
+    } else {
+        parse::parse(&text, format).map_err(|d| fail(vec![d]))?
+    };
+    let root_loc = root.loc;
     let source::Value::Table(entries) = &mut root.value else {
         return Err(fail(vec![Diagnostic::at(
-            root.loc,
-            "a waivers file is a table of [[waiver]] entries",
+            root_loc,
+            format!("a {what} is a table holding [[{key}]]"),
         )]));
     };
     for (k, _) in entries.iter() {
-        if k.name != "waiver" && k.name != "schema" {
+        if k.name != key && k.name != "schema" {
             return Err(fail(vec![
-                Diagnostic::at(
-                    k.loc,
-                    format!("unexpected key `{}` in a waivers file", k.name),
-                )
-                .help("a waivers file holds [[waiver]] tables only (and optionally `schema = 1`)"),
+                Diagnostic::at(k.loc, format!("unexpected key `{}` in a {what}", k.name))
+                    .help(format!("a {what} holds [[{key}]] tables only (and optionally `schema = 1`); the rest comes from the stack")),
             ]));
         }
     }
+    if let Some(d) = check(
+        entries.iter().find(|(k, _)| k.name == key).map(|(_, v)| v),
+        root_loc,
+    ) {
+        return Err(fail(vec![d]));
+    }
     if !entries.iter().any(|(k, _)| k.name == "schema") {
-        let at = Loc::new(1, 1);
         entries.insert(
             0,
             (
@@ -204,7 +213,18 @@ pub fn load_waivers(
         );
     }
     let ids: Vec<String> = stack.tools.iter().map(|t| t.id.clone()).collect();
-    let inv = validate::validate_with_known_tools(&root, format, &name, &ids).map_err(fail)?;
+    validate::validate_with_known_tools(&root, format, &name, &ids).map_err(fail)
+}
+
+/// Reads a `--waivers` file: `[[waiver]]` tables, validated like the
+/// inventory's own; each waiver remembers the file for its findings.
+pub fn load_waivers(
+    path: &Path,
+    options: &LoadOptions,
+    stack: &Inventory,
+) -> Result<Vec<model::Waiver>, InputError> {
+    let name = path.display().to_string();
+    let inv = load_fragment(path, options, "waiver", "waivers file", stack, |_, _| None)?;
     Ok(inv
         .waivers
         .into_iter()
