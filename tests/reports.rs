@@ -306,3 +306,36 @@ fn sarif_respects_the_code_scanning_result_limit() {
             .starts_with("10 findings of the lowest severities were left out")
     );
 }
+
+#[test]
+fn the_table_report_turns_compact_for_very_large_audits() {
+    let mut text = String::from("schema = 1\n");
+    for i in 0..400 {
+        text.push_str(&format!(
+            "[[tool]]\nid = \"t{i}\"\nname = \"Tool {i}\"\ncategory = \"chat\"\ndata = [\"pii\"]\n"
+        ));
+    }
+    let inv = stackaudit::inventory::load_str(
+        &text,
+        stackaudit::inventory::source::Format::Toml,
+        "big.toml",
+    )
+    .unwrap();
+    let options = AuditOptions {
+        as_of: "2026-11-22".parse().unwrap(),
+        only_tools: vec![],
+        fail_on: None,
+        known: None,
+        evidence: None,
+    };
+    let result = audit(&inv, &Catalogue::builtin(), &options).unwrap();
+    assert!(result.findings.len() > report::table::COMPACT_ABOVE);
+    let table = render(&result, OutputFormat::Table);
+    // The summary is still a table; the findings are plain lines, one pair per finding.
+    assert!(table.contains("Stack score"));
+    assert_eq!(
+        table.matches("\n           → ").count(),
+        result.findings.len()
+    );
+    assert_eq!(table.matches('╞').count(), 0, "no boxed findings tables");
+}

@@ -10,6 +10,41 @@ use crate::checks::{Finding, Severity};
 
 const DEFAULT_WIDTH: u16 = 100;
 
+/// Above this many findings, each finding is printed as plain lines rather
+/// than as a row of a boxed table: laying out tens of thousands of boxes
+/// costs seconds, and nobody reads them in a terminal anyway.
+pub const COMPACT_ABOVE: usize = 2_000;
+
+/// `  HIGH      check-id  message` and an indented `→ remediation` line.
+fn findings_lines(findings: &[&Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let waived = if f.is_waived() { " (waived)" } else { "" };
+        out.push_str(&format!(
+            "  {:<8} {}{waived}: {}\n",
+            f.severity.as_str().to_uppercase(),
+            f.check,
+            f.message
+        ));
+        match &f.waiver {
+            Some(w) => out.push_str(&format!(
+                "           WAIVED until {} by {}: {}\n",
+                w.expires, w.approved_by, w.reason
+            )),
+            None => out.push_str(&format!("           → {}\n", f.remediation)),
+        }
+    }
+    out
+}
+
+fn findings_block(findings: &[&Finding], compact: bool, options: &RenderOptions) -> String {
+    if compact {
+        findings_lines(findings)
+    } else {
+        format!("{}\n", findings_table(findings, options))
+    }
+}
+
 fn new_table(options: &RenderOptions) -> Table {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED)
@@ -124,6 +159,7 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
     out.push_str(&summary.to_string());
     out.push('\n');
 
+    let compact = result.findings.len() > COMPACT_ABOVE;
     let stack_level: Vec<&Finding> = result
         .findings
         .iter()
@@ -131,8 +167,7 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
         .collect();
     if !stack_level.is_empty() {
         out.push_str("\nWhole stack\n");
-        out.push_str(&findings_table(&stack_level, options).to_string());
-        out.push('\n');
+        out.push_str(&findings_block(&stack_level, compact, options));
     }
 
     // Group once: scanning all findings per tool would be quadratic.
@@ -167,8 +202,7 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
             "\n{} ({}) · {} · {}{owner} · score {}/100\n",
             tool.name, tool.id, tool.category, tool.status, tool.score
         ));
-        out.push_str(&findings_table(findings, options).to_string());
-        out.push('\n');
+        out.push_str(&findings_block(findings, compact, options));
     }
     if !clean.is_empty() {
         out.push_str(&format!("\nNo findings: {}\n", clean.join(", ")));
