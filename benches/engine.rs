@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use stackaudit::audit::{AuditOptions, audit};
-use stackaudit::checks::{Catalogue, Severity};
+use stackaudit::checks::Catalogue;
 use stackaudit::cli::OutputFormat;
 use stackaudit::inventory::{load_str, source::Format};
 use stackaudit::report::{self, RenderOptions};
@@ -126,13 +126,7 @@ fn main() {
         load_str(&text, Format::Toml, "bench.toml").unwrap()
     });
     let catalogue = Catalogue::builtin();
-    let options = AuditOptions {
-        as_of: "2026-11-22".parse().unwrap(),
-        only_tools: vec![],
-        fail_on: Some(Severity::High),
-        known: None,
-        evidence: None,
-    };
+    let options = AuditOptions::new("2026-11-22".parse().unwrap());
     let (audit_time, result) = time(runs, || audit(&inv, &catalogue, &options).unwrap());
     println!(
         "load (parse + validate):  {:>8.1} ms",

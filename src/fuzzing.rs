@@ -18,13 +18,7 @@ pub fn inventory(data: &[u8], format: Format) {
     let Ok(inv) = crate::inventory::load_str(text, format, "fuzz") else {
         return;
     };
-    let options = crate::audit::AuditOptions {
-        as_of: as_of(),
-        only_tools: Vec::new(),
-        fail_on: Some(crate::checks::Severity::High),
-        known: None,
-        evidence: None,
-    };
+    let options = crate::audit::AuditOptions::new(as_of());
     if let Ok(result) = crate::audit::audit(&inv, &Catalogue::builtin(), &options) {
         for format in <crate::cli::OutputFormat as clap::ValueEnum>::value_variants() {
             let _ =

@@ -123,11 +123,10 @@ pub fn run(cli: Cli) -> Result<u8> {
         } => {
             let inventory = load_stack(&stack, &load_options)?;
             let options = crate::audit::AuditOptions {
-                as_of: as_of.unwrap_or_else(crate::audit::command::today),
-                only_tools: Vec::new(),
                 fail_on: None,
-                known: None,
-                evidence: None,
+                ..crate::audit::AuditOptions::new(
+                    as_of.unwrap_or_else(crate::audit::command::today),
+                )
             };
             let result =
                 crate::audit::audit(&inventory, &crate::checks::Catalogue::builtin(), &options)?;

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use stackaudit::audit::baseline::Baseline;
 use stackaudit::audit::{AuditOptions, audit};
-use stackaudit::checks::{Catalogue, Severity};
+use stackaudit::checks::Catalogue;
 use stackaudit::inventory::{load_str, source::Format};
 
 const V1: &str = r#"schema = 1
@@ -29,11 +29,8 @@ regions = ["eu"]
 
 fn options(known: Option<HashSet<String>>) -> AuditOptions {
     AuditOptions {
-        as_of: "2026-11-22".parse().unwrap(),
-        only_tools: vec![],
-        fail_on: Some(Severity::High),
         known,
-        evidence: None,
+        ..AuditOptions::new("2026-11-22".parse().unwrap())
     }
 }
 

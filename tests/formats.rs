@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use stackaudit::audit::{AuditOptions, audit};
-use stackaudit::checks::{Catalogue, Severity};
+use stackaudit::checks::Catalogue;
 use stackaudit::inventory::{LoadOptions, load};
 
 fn root(p: &str) -> std::path::PathBuf {
@@ -26,13 +26,7 @@ fn toml_yaml_and_json_load_to_the_same_model() {
 #[test]
 fn findings_match_across_formats_and_point_at_the_right_lines() {
     let options = LoadOptions::default();
-    let audit_options = AuditOptions {
-        as_of: "2026-11-22".parse().unwrap(),
-        only_tools: vec![],
-        fail_on: Some(Severity::High),
-        known: None,
-        evidence: None,
-    };
+    let audit_options = AuditOptions::new("2026-11-22".parse().unwrap());
     let catalogue = Catalogue::builtin();
     let mut all = Vec::new();
     for file in [

@@ -75,11 +75,9 @@ fn options(ca: &Ca) -> ProbeOptions {
 /// Audits with the evidence, as of today; returns (check, tool) pairs.
 fn audit_with(inv: &stackaudit::inventory::Inventory, evidence: Evidence) -> Vec<(String, String)> {
     let options = stackaudit::audit::AuditOptions {
-        as_of: jiff::Zoned::now().date(),
-        only_tools: vec![],
         fail_on: None,
-        known: None,
         evidence: Some(evidence),
+        ..stackaudit::audit::AuditOptions::new(jiff::Zoned::now().date())
     };
     let result =
         stackaudit::audit::audit(inv, &stackaudit::checks::Catalogue::builtin(), &options).unwrap();

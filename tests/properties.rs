@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use stackaudit::audit::{AuditOptions, audit};
-use stackaudit::checks::{Catalogue, Severity};
+use stackaudit::checks::Catalogue;
 use stackaudit::cli::OutputFormat;
 use stackaudit::inventory::dataflow::DataFlow;
 use stackaudit::inventory::region::Region;
@@ -167,13 +167,7 @@ fn load(doc: &Value, format: Format) -> Inventory {
 }
 
 fn run(inv: &Inventory) -> stackaudit::audit::AuditResult {
-    let options = AuditOptions {
-        as_of: "2026-11-22".parse().unwrap(),
-        only_tools: vec![],
-        fail_on: Some(Severity::High),
-        known: None,
-        evidence: None,
-    };
+    let options = AuditOptions::new("2026-11-22".parse().unwrap());
     audit(inv, &Catalogue::builtin(), &options).unwrap()
 }
 

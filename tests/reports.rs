@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use stackaudit::audit::{AuditOptions, AuditResult, audit};
-use stackaudit::checks::{Catalogue, Severity};
+use stackaudit::checks::Catalogue;
 use stackaudit::cli::OutputFormat;
 use stackaudit::inventory::{LoadOptions, load};
 use stackaudit::report::{self, RenderOptions};
@@ -15,13 +15,7 @@ fn root(p: &str) -> PathBuf {
 
 fn audited(file: &str) -> AuditResult {
     let inv = load(&root(file), &LoadOptions::default()).unwrap();
-    let options = AuditOptions {
-        as_of: "2026-11-22".parse().unwrap(),
-        only_tools: vec![],
-        fail_on: Some(Severity::High),
-        known: None,
-        evidence: None,
-    };
+    let options = AuditOptions::new("2026-11-22".parse().unwrap());
     let mut result = audit(&inv, &Catalogue::builtin(), &options).unwrap();
     result.stack_path = file.to_string();
     for f in &mut result.findings {
@@ -250,11 +244,11 @@ fn json_and_table_render_the_hostile_stack() {
     assert!(table.contains("WAIVED until 2027-01-31"));
 }
 
-#[test]
-fn markdown_fits_a_pull_request_comment() {
-    // Enough tools that the full report is far over the limit.
+/// The audit of `n` chat tools holding personal data and nothing else:
+/// about eight findings each, enough to exceed every report's size limits.
+fn many_chat_tools(n: usize) -> AuditResult {
     let mut text = String::from("schema = 1\n");
-    for i in 0..400 {
+    for i in 0..n {
         text.push_str(&format!(
             "[[tool]]\nid = \"t{i}\"\nname = \"Tool {i}\"\ncategory = \"chat\"\ndata = [\"pii\"]\n"
         ));
@@ -266,13 +260,15 @@ fn markdown_fits_a_pull_request_comment() {
     )
     .unwrap();
     let options = AuditOptions {
-        as_of: "2026-11-22".parse().unwrap(),
-        only_tools: vec![],
         fail_on: None,
-        known: None,
-        evidence: None,
+        ..AuditOptions::new("2026-11-22".parse().unwrap())
     };
-    let result = audit(&inv, &Catalogue::builtin(), &options).unwrap();
+    audit(&inv, &Catalogue::builtin(), &options).unwrap()
+}
+
+#[test]
+fn markdown_fits_a_pull_request_comment() {
+    let result = many_chat_tools(400);
     let md = report::markdown::render(&result);
     assert!(md.len() <= report::markdown::COMMENT_LIMIT, "{}", md.len());
     assert!(md.contains("left out to fit a pull-request comment"));
@@ -309,26 +305,7 @@ fn sarif_respects_the_code_scanning_result_limit() {
 
 #[test]
 fn the_table_report_turns_compact_for_very_large_audits() {
-    let mut text = String::from("schema = 1\n");
-    for i in 0..400 {
-        text.push_str(&format!(
-            "[[tool]]\nid = \"t{i}\"\nname = \"Tool {i}\"\ncategory = \"chat\"\ndata = [\"pii\"]\n"
-        ));
-    }
-    let inv = stackaudit::inventory::load_str(
-        &text,
-        stackaudit::inventory::source::Format::Toml,
-        "big.toml",
-    )
-    .unwrap();
-    let options = AuditOptions {
-        as_of: "2026-11-22".parse().unwrap(),
-        only_tools: vec![],
-        fail_on: None,
-        known: None,
-        evidence: None,
-    };
-    let result = audit(&inv, &Catalogue::builtin(), &options).unwrap();
+    let result = many_chat_tools(400);
     assert!(result.findings.len() > report::table::COMPACT_ABOVE);
     let table = render(&result, OutputFormat::Table);
     // The summary is still a table; the findings are plain lines, one pair per finding.

@@ -36,11 +36,9 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
     }
     let catalogue = Catalogue::load(&args.checks_dirs)?;
     let mut options = AuditOptions {
-        as_of: args.as_of.unwrap_or_else(today),
         only_tools: args.tools.clone(),
         fail_on: fail_threshold(args.fail_on),
-        known: None,
-        evidence: None,
+        ..AuditOptions::new(args.as_of.unwrap_or_else(today))
     };
     options.evidence = if args.online {
         Some(crate::probe::collect(
@@ -56,10 +54,6 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
             None => None,
         }
     };
-    let mut result = audit(&inventory, &catalogue, &options)?;
-    if let Some(path) = &args.write_baseline {
-        write_atomically(path, &Baseline::from_result(&result).to_json())?;
-    }
     let known = match (&args.baseline, &args.base) {
         (Some(path), _) => Some(Baseline::read(path, load.max_input_size)?.fingerprints()),
         (None, Some(old)) => {
@@ -83,9 +77,22 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
         }
         (None, None) => None,
     };
-    if known.is_some() {
-        options.known = known;
-        result = audit(&inventory, &catalogue, &options)?;
+    options.known = known;
+    let result = audit(&inventory, &catalogue, &options)?;
+    if let Some(path) = &args.write_baseline {
+        // A baseline records every current finding, not only the new ones.
+        let full = match options.known {
+            Some(_) => &audit(
+                &inventory,
+                &catalogue,
+                &AuditOptions {
+                    known: None,
+                    ..options.clone()
+                },
+            )?,
+            None => &result,
+        };
+        write_atomically(path, &Baseline::from_result(full).to_json())?;
     }
     let code = if result.fails() {
         EXIT_FINDINGS
@@ -146,11 +153,8 @@ pub fn diff(args: crate::cli::DiffArgs, load: &LoadOptions) -> Result<u8> {
     let new_inv = crate::inventory::load(&args.new, load)?;
     let catalogue = Catalogue::load(&args.checks_dirs)?;
     let options = AuditOptions {
-        as_of: args.as_of.unwrap_or_else(today),
-        only_tools: Vec::new(),
         fail_on: fail_threshold(args.fail_on),
-        known: None,
-        evidence: None,
+        ..AuditOptions::new(args.as_of.unwrap_or_else(today))
     };
     let old = audit(&old_inv, &catalogue, &options)?;
     let new = audit(&new_inv, &catalogue, &options)?;

@@ -112,13 +112,7 @@ pub fn evaluate(
     catalogue: &Catalogue,
     as_of: jiff::civil::Date,
 ) -> Result<GateReport, InputError> {
-    let options = AuditOptions {
-        as_of,
-        only_tools: Vec::new(),
-        fail_on: Some(Severity::High),
-        known: None,
-        evidence: None,
-    };
+    let options = AuditOptions::new(as_of);
     let before = audit(stack, catalogue, &options)?;
     let mut merged = stack.clone();
     let id = candidate.id.clone();

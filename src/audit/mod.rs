@@ -32,6 +32,20 @@ pub struct AuditOptions {
     pub evidence: Option<crate::probe::evidence::Evidence>,
 }
 
+impl AuditOptions {
+    /// An audit as of `as_of`: every tool, failing at `high`, no baseline,
+    /// no evidence. Change what differs with struct update syntax.
+    pub fn new(as_of: Date) -> AuditOptions {
+        AuditOptions {
+            as_of,
+            only_tools: Vec::new(),
+            fail_on: Some(Severity::High),
+            known: None,
+            evidence: None,
+        }
+    }
+}
+
 /// Everything a report needs; reporters are pure functions of this.
 #[derive(Clone, Debug, Serialize)]
 pub struct AuditResult {
@@ -564,13 +578,7 @@ scim = true
             "stack.toml",
         )
         .unwrap();
-        let options = AuditOptions {
-            as_of: as_of.parse().unwrap(),
-            only_tools: vec![],
-            fail_on: Some(Severity::High),
-            known: None,
-            evidence: None,
-        };
+        let options = AuditOptions::new(as_of.parse().unwrap());
         audit(&inv, &Catalogue::builtin(), &options)
     }
 
@@ -676,11 +684,8 @@ ticket = "SEC-1234"
         )
         .unwrap();
         let options = AuditOptions {
-            as_of: "2026-11-22".parse().unwrap(),
-            only_tools: vec![],
             fail_on: None,
-            known: None,
-            evidence: None,
+            ..AuditOptions::new("2026-11-22".parse().unwrap())
         };
         let err = audit(&inv, &Catalogue::builtin(), &options).unwrap_err();
         assert!(
