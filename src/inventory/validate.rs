@@ -51,7 +51,6 @@ pub fn validate_with_known_tools(
     checker.check_table(root, spec::ROOT, "");
     check_limits(root, &mut errors);
     let inventory = Builder {
-        format,
         external_ids,
         errors: &mut errors,
     }
@@ -530,7 +529,6 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 // ---------------------------------------------------------------- building the model
 
 struct Builder<'e> {
-    format: Format,
     external_ids: &'e [String],
     errors: &'e mut Vec<Diagnostic>,
 }
@@ -955,7 +953,6 @@ impl Builder<'_> {
                 );
             }
         }
-        let _ = self.format;
     }
 }
 
