@@ -492,12 +492,8 @@ fn summarise(
     s.score = (mean.round() as u32).saturating_sub(stack_penalty);
 
     if let (Some(connected), Some(sor)) = (&flow.connected_to_sor, &inv.policy.system_of_record) {
-        let ctx_needs = |i: usize| {
-            let d = flow.effective[i];
-            d.has_personal() || d.contains(crate::inventory::model::DataClass::Customer)
-        };
         for (i, t) in inv.tools.iter().enumerate() {
-            if !t.is_in_scope() || &t.id == sor || !ctx_needs(i) {
+            if !t.is_in_scope() || &t.id == sor || !flow.effective[i].has_personal_or_customer() {
                 continue;
             }
             if !options.only_tools.is_empty() && !options.only_tools.contains(&t.id) {

@@ -2,7 +2,7 @@
 //! has a restore ever been tried?
 
 use super::{CheckDef, Context, Evaluator, Finding, days_between};
-use crate::inventory::model::{Backup, DataClass, Tool};
+use crate::inventory::model::{Backup, Tool};
 
 pub fn evaluator(id: &str) -> Option<Evaluator> {
     Some(match id {
@@ -26,7 +26,7 @@ fn with_backups<'a>(ctx: &'a Context) -> impl Iterator<Item = (&'a Tool, &'a Bac
 fn backup_unknown(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
     for (i, tool) in ctx.tools_in_scope() {
         let data = ctx.flow.effective[i];
-        if tool.backup.is_some() || !(data.has_personal() || data.contains(DataClass::Customer)) {
+        if tool.backup.is_some() || !data.has_personal_or_customer() {
             continue;
         }
         out.push(ctx.tool_finding(

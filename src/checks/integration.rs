@@ -2,7 +2,7 @@
 //! system of record?
 
 use super::{CheckDef, Context, Evaluator, Finding};
-use crate::inventory::model::{DataClass, Method, Status};
+use crate::inventory::model::{Method, Status};
 
 pub fn evaluator(id: &str) -> Option<Evaluator> {
     Some(match id {
@@ -27,12 +27,6 @@ fn integration_orphan(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
     }
 }
 
-/// Eligible for the system-of-record path: holds personal or customer data.
-pub fn needs_path_to_sor(ctx: &Context, i: usize) -> bool {
-    let data = ctx.flow.effective[i];
-    data.has_personal() || data.contains(DataClass::Customer)
-}
-
 fn integration_no_path_to_sor(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
     let (Some(connected), Some(sor)) = (
         &ctx.flow.connected_to_sor,
@@ -41,7 +35,10 @@ fn integration_no_path_to_sor(ctx: &Context, def: &CheckDef, out: &mut Vec<Findi
         return;
     };
     for (i, tool) in ctx.tools_in_scope() {
-        if &tool.id == sor || ctx.flow.degree[i] == 0 || connected[i] || !needs_path_to_sor(ctx, i)
+        if &tool.id == sor
+            || ctx.flow.degree[i] == 0
+            || connected[i]
+            || !ctx.flow.effective[i].has_personal_or_customer()
         {
             continue;
         }

@@ -141,6 +141,11 @@ impl DataSet {
     pub fn intersection_personal(self) -> DataSet {
         DataSet(self.0 & Self::PERSONAL.0)
     }
+    /// Personal or customer data: what backups must cover and what should
+    /// reach the system of record.
+    pub fn has_personal_or_customer(self) -> bool {
+        self.has_personal() || self.contains(DataClass::Customer)
+    }
     pub fn has_personal(self) -> bool {
         self.intersects(Self::PERSONAL)
     }
