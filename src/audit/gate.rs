@@ -224,14 +224,32 @@ fn changes(merged: &Inventory, id: &str) -> Vec<String> {
     let i = flow.index[id];
     let inherited = flow.inherited(merged, i);
     for class in inherited.iter() {
-        let chain: Vec<&str> = flow
-            .provenance(i, class)
-            .into_iter()
-            .map(|j| merged.tools[j].id.as_str())
+        let Some(p) = flow.provenance(merged, i, class) else {
+            continue;
+        };
+        let sources: Vec<String> = p
+            .paths
+            .iter()
+            .map(|path| {
+                format!(
+                    "`{}` (via {})",
+                    merged.tools[path.origin()].id,
+                    crate::checks::describe_path(merged, path)
+                )
+            })
             .collect();
-        if let Some(src) = chain.first() {
-            out.push(format!("Receives `{class}` data from `{src}` (via {}), which it does not declare: it must meet the stack's requirements for that data.", chain.join(" → ")));
-        }
+        out.push(format!("Receives `{class}` data from {}, which it does not declare: it must meet the stack's requirements for that data.", sources.join(" and ")));
+    }
+    for class in flow.undeclared_outflow(i).iter() {
+        let to: Vec<String> = flow
+            .explicit_receivers(merged, i, class)
+            .into_iter()
+            .map(|j| format!("`{}`", merged.tools[j].id))
+            .collect();
+        out.push(format!(
+            "Sends `{class}` data to {} without declaring it: it is treated as holding that data.",
+            to.join(", ")
+        ));
     }
     if let Some(sor) = &merged.policy.system_of_record {
         if flow.connected_to_sor.as_ref().is_some_and(|c| c[i]) {

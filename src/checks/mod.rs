@@ -10,6 +10,7 @@ pub mod backup;
 pub mod command;
 pub mod compliance;
 pub mod contract;
+pub mod data;
 pub mod encryption;
 pub mod integration;
 pub mod probe;
@@ -255,37 +256,88 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// "declares" or "receives pii from `crm` via crm → ma" for messages.
+    /// " (inherited: pii from `crm` via crm → ma)" for messages, and the
+    /// tools on those paths (sorted by id, without the tool itself).
     pub fn data_origin(
         &self,
         tool: usize,
         classes: crate::inventory::model::DataSet,
     ) -> (String, Vec<String>) {
-        let declared = self.inventory.tools[tool].data;
-        let mut related = Vec::new();
+        let tools = &self.inventory.tools;
+        let mut related: Vec<&str> = Vec::new();
         let mut parts = Vec::new();
-        for class in classes.iter().filter(|c| !declared.contains(*c)) {
-            let chain = self.flow.provenance(tool, class);
-            if !chain.is_empty() {
-                let ids: Vec<&str> = chain
-                    .iter()
-                    .map(|&i| self.inventory.tools[i].id.as_str())
-                    .collect();
-                parts.push(format!("{class} from `{}` via {}", ids[0], ids.join(" → ")));
-                for &i in &chain[..chain.len() - 1] {
-                    let id = self.inventory.tools[i].id.clone();
-                    if !related.contains(&id) {
-                        related.push(id);
-                    }
-                }
+        for class in classes.iter() {
+            let Some(p) = self.flow.provenance(self.inventory, tool, class) else {
+                continue;
+            };
+            let sources: Vec<String> = p
+                .paths
+                .iter()
+                .map(|path| {
+                    related.extend(
+                        path.tools()
+                            .into_iter()
+                            .filter(|&i| i != tool)
+                            .map(|i| tools[i].id.as_str()),
+                    );
+                    format!(
+                        "from `{}` via {}",
+                        tools[path.origin()].id,
+                        describe_path(self.inventory, path)
+                    )
+                })
+                .collect();
+            let mut text = format!("{class} {}", join_and(&sources));
+            if p.more > 0 {
+                let at_least = if p.more_is_lower_bound {
+                    "at least "
+                } else {
+                    ""
+                };
+                text.push_str(&format!(" and {at_least}{} more", p.more));
             }
+            parts.push(text);
         }
+        related.sort_unstable();
+        related.dedup();
         let text = if parts.is_empty() {
             String::new()
         } else {
             format!(" (inherited: {})", parts.join("; "))
         };
-        (text, related)
+        (text, related.into_iter().map(str::to_string).collect())
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// "crm → ma → chat", or "crm → … (12 tools) → x → chat" for a long path.
+pub fn describe_path(inv: &Inventory, path: &crate::inventory::dataflow::Path) -> String {
+    use crate::inventory::dataflow::Path;
+    let ids = |list: &[usize]| {
+        list.iter()
+            .map(|&i| inv.tools[i].id.as_str())
+            .collect::<Vec<_>>()
+            .join(" → ")
+    };
+    match path {
+        Path::Whole(list) => ids(list),
+        Path::Elided {
+            origin,
+            skipped,
+            tail,
+        } => format!(
+            "{} → … ({skipped} tools) → {}",
+            inv.tools[*origin].id,
+            ids(tail)
+        ),
     }
 }
 
@@ -302,6 +354,7 @@ pub fn builtin_evaluator(family: &str, id: &str) -> Option<Evaluator> {
         "backup" => backup::evaluator(id),
         "access" => access::evaluator(id),
         "contract" => contract::evaluator(id),
+        "data" => data::evaluator(id),
         "waiver" => waiver::evaluator(id),
         "probe" => probe::evaluator(id),
         _ => None,

@@ -1,5 +1,4 @@
-//! Data residency: where personal data is stored, and what data arrives
-//! without being declared.
+//! Data residency: where personal data is stored.
 
 use super::{CheckDef, Context, Evaluator, Finding};
 
@@ -7,7 +6,6 @@ pub fn evaluator(id: &str) -> Option<Evaluator> {
     Some(match id {
         "residency-region-not-allowed" => residency_region_not_allowed,
         "residency-region-unknown" => residency_region_unknown,
-        "data-undeclared-inflow" => data_undeclared_inflow,
         _ => return None,
     })
 }
@@ -67,29 +65,6 @@ fn residency_region_unknown(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding
                 personal.describe()
             ),
         );
-        f.related = related;
-        out.push(f);
-    }
-}
-
-fn data_undeclared_inflow(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
-    for (i, tool) in ctx.tools_in_scope() {
-        let inherited = ctx.flow.inherited(ctx.inventory, i);
-        if inherited.is_empty() {
-            continue;
-        }
-        let (origin, related) = ctx.data_origin(i, inherited);
-        let mut f = ctx.tool_finding(
-            def,
-            tool,
-            "data",
-            format!(
-                "integrations carry {} into {}, which does not declare it{origin}",
-                inherited.describe(),
-                tool.name
-            ),
-        );
-        f.subject = Some(inherited.describe());
         f.related = related;
         out.push(f);
     }
@@ -181,18 +156,5 @@ mod tests {
         ]
         .concat();
         assert_eq!(tools(&run("residency-region-unknown", &body, AS_OF)), ["a"]);
-    }
-
-    #[test]
-    fn undeclared_inflow_names_the_classes() {
-        let body = [
-            tool("crm", "crm", "data = [\"pii\", \"financial\"]\n[[tool.integration]]\nto = \"bi\"\ndata = [\"financial\"]"),
-            tool("bi", "bi", "data = [\"customer\"]"),
-            tool("ok", "bi", "data = [\"pii\"]\n[[tool.integration]]\nto = \"crm\"\ndirection = \"in\"\ndata = [\"pii\"]"),
-        ]
-        .concat();
-        let findings = run("data-undeclared-inflow", &body, AS_OF);
-        assert_eq!(tools(&findings), ["bi"]);
-        assert_eq!(findings[0].subject.as_deref(), Some("financial"));
     }
 }

@@ -1,14 +1,32 @@
 //! The integration graph and where data ends up.
 //!
-//! A tool's *effective* data is what it declares plus what integrations carry
-//! into it, followed transitively. An integration without a `data` list
-//! carries everything its source holds. Computed once per audit, in time
-//! linear in tools plus integrations: a tool's set only grows, and it has at
-//! most six classes to gain, so each tool is revisited at most six times.
+//! For each data class, the *origins* are the tools that declare it, plus
+//! every tool that sends it on an integration's explicit `data` list while
+//! neither declaring it nor receiving it (transitively) from a tool that
+//! declares it: an integration's `data` list is a claim about its source. A
+//! tool *holds* a class when an origin reaches it over integrations that carry
+//! the class (an integration without a `data` list carries everything its
+//! source holds).
+//!
+//! Provenance is a shortest simple path from the nearest origin other than
+//! the tool itself, found by breadth-first search from all origins at once,
+//! per class (six classes). Each tool keeps the set of its nearest origins,
+//! capped at [`ORIGIN_CAP`] by tool id, so the whole computation is linear in
+//! tools plus integrations and independent of the order of the file: ties are
+//! broken by tool id, never by position.
 
-use std::collections::{HashMap, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 
 use super::model::{DataClass, DataSet, Direction, Inventory, Method};
+
+/// How many nearest origins a tool remembers per class (the ones with the
+/// smallest ids); beyond that a finding says "and more than N more".
+pub const ORIGIN_CAP: usize = 64;
+/// Origins named in one provenance text; the rest are counted.
+pub const ORIGINS_NAMED: usize = 5;
+/// Tools shown at the end of a long path ("crm → … → ma → chat").
+const PATH_TAIL: usize = 6;
 
 /// A directed data flow between two tools (by index).
 #[derive(Clone, Copy, Debug)]
@@ -17,6 +35,107 @@ pub struct Edge {
     pub to: usize,
     /// `None`: everything the source holds.
     pub data: Option<DataSet>,
+}
+
+/// The nearest origins of a class at one distance: ranks (positions in id
+/// order), sorted, at most [`ORIGIN_CAP`], and whether more were cut off.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Origins {
+    distance: u32,
+    ranks: Vec<u32>,
+    saturated: bool,
+}
+
+impl Origins {
+    /// Adds `other`'s origins (at the same distance), keeping the smallest.
+    fn merge(&mut self, other: &[u32], other_saturated: bool) {
+        let mut merged = Vec::with_capacity((self.ranks.len() + other.len()).min(ORIGIN_CAP));
+        let (mut i, mut j) = (0, 0);
+        while merged.len() < ORIGIN_CAP && (i < self.ranks.len() || j < other.len()) {
+            let next = match (self.ranks.get(i), other.get(j)) {
+                (Some(&a), Some(&b)) if a == b => {
+                    i += 1;
+                    j += 1;
+                    a
+                }
+                (Some(&a), Some(&b)) if a < b => {
+                    i += 1;
+                    a
+                }
+                (Some(_), Some(&b)) | (None, Some(&b)) => {
+                    j += 1;
+                    b
+                }
+                (Some(&a), None) => {
+                    i += 1;
+                    a
+                }
+                (None, None) => break,
+            };
+            merged.push(next);
+        }
+        self.saturated |= other_saturated || i < self.ranks.len() || j < other.len();
+        self.ranks = merged;
+    }
+}
+
+/// Per class: who holds it, who originates it, and the nearest origins.
+#[derive(Clone, Debug, Default)]
+struct ClassFlow {
+    holds: Vec<bool>,
+    /// Tools that send the class without declaring or receiving it.
+    outflow_origin: Vec<bool>,
+    /// Nearest origins (distance 0 for an origin itself).
+    nearest: Vec<Option<Origins>>,
+    /// For tools whose nearest origin is a single tool `x`: the nearest
+    /// origins other than `x` (so an origin finds where else it gets the class).
+    second: Vec<Option<Origins>>,
+}
+
+/// Where a class a tool holds came from: the nearest origins other than the
+/// tool, with one shortest path from each of the first few.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Provenance {
+    /// Shortest distance in integrations.
+    pub distance: u32,
+    /// Up to [`ORIGINS_NAMED`] paths, each from an origin to the tool, by
+    /// origin id. A path longer than fits is `Path::Elided`.
+    pub paths: Vec<Path>,
+    /// Nearest origins not named in `paths`.
+    pub more: usize,
+    /// `more` is a lower bound: the origin set was capped.
+    pub more_is_lower_bound: bool,
+}
+
+/// A path of tool indices from an origin to the tool.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Path {
+    Whole(Vec<usize>),
+    /// The origin, how many tools were left out, and the path's last tools.
+    Elided {
+        origin: usize,
+        skipped: u32,
+        tail: Vec<usize>,
+    },
+}
+
+impl Path {
+    pub fn origin(&self) -> usize {
+        match self {
+            Path::Whole(p) => p[0],
+            Path::Elided { origin, .. } => *origin,
+        }
+    }
+
+    /// Every tool shown on the path.
+    pub fn tools(&self) -> Vec<usize> {
+        match self {
+            Path::Whole(p) => p.clone(),
+            Path::Elided { origin, tail, .. } => std::iter::once(*origin)
+                .chain(tail.iter().copied())
+                .collect(),
+        }
+    }
 }
 
 pub struct DataFlow {
@@ -30,9 +149,13 @@ pub struct DataFlow {
     /// For each tool, the tools it is integrated with (either side declared
     /// it) and how.
     pub links: Vec<Vec<(usize, Method)>>,
+    /// What each tool holds: declared, received, or sent as an origin.
     pub effective: Vec<DataSet>,
-    /// For each tool and class it inherited: the edge that first brought it.
-    origin: Vec<[Option<u32>; 6]>,
+    /// Position of each tool in id order: ties are broken by id.
+    rank: Vec<u32>,
+    /// Tool index by rank.
+    by_rank: Vec<usize>,
+    classes: Vec<ClassFlow>,
     /// Tools with a data-flow path to or from the system of record.
     pub connected_to_sor: Option<Vec<bool>>,
 }
@@ -81,29 +204,11 @@ impl DataFlow {
             outgoing[edge.from].push(e);
             incoming[edge.to].push(e);
         }
-
-        let mut effective: Vec<DataSet> = inv.tools.iter().map(|t| t.data).collect();
-        let mut origin = vec![[None; 6]; n];
-        let mut queued = vec![true; n];
-        let mut queue: VecDeque<usize> = (0..n).collect();
-        while let Some(v) = queue.pop_front() {
-            queued[v] = false;
-            for &e in &outgoing[v] {
-                let edge = edges[e];
-                let carried = edge.data.unwrap_or(effective[v]);
-                let gained = carried.minus(effective[edge.to]);
-                if gained.is_empty() {
-                    continue;
-                }
-                effective[edge.to] = effective[edge.to].union(gained);
-                for c in gained.iter() {
-                    origin[edge.to][c as usize] = Some(e as u32);
-                }
-                if !queued[edge.to] {
-                    queued[edge.to] = true;
-                    queue.push_back(edge.to);
-                }
-            }
+        let mut by_rank: Vec<usize> = (0..n).collect();
+        by_rank.sort_by(|&a, &b| inv.tools[a].id.cmp(&inv.tools[b].id).then(a.cmp(&b)));
+        let mut rank = vec![0u32; n];
+        for (r, &i) in by_rank.iter().enumerate() {
+            rank[i] = r as u32;
         }
 
         let mut flow = DataFlow {
@@ -113,10 +218,22 @@ impl DataFlow {
             incoming,
             degree,
             links,
-            effective,
-            origin,
+            effective: vec![DataSet::EMPTY; n],
+            rank,
+            by_rank,
+            classes: Vec::new(),
             connected_to_sor: None,
         };
+        for &class in DataClass::ALL {
+            let declared: Vec<bool> = inv.tools.iter().map(|t| t.data.contains(class)).collect();
+            let cf = flow.class_flow(class, &declared);
+            for (i, held) in cf.holds.iter().enumerate() {
+                if *held {
+                    flow.effective[i].insert(class);
+                }
+            }
+            flow.classes.push(cf);
+        }
         if let Some(&sor) = inv
             .policy
             .system_of_record
@@ -136,8 +253,168 @@ impl DataFlow {
         flow
     }
 
-    /// Tools reachable from `start` following (or, with `forward = false`, against) data flow.
+    /// Whether edge `e` carries `class` out of a source that holds it.
+    fn carries(&self, e: usize, class: DataClass, holds: &[bool]) -> bool {
+        let edge = self.edges[e];
+        holds[edge.from] && edge.data.is_none_or(|d| d.contains(class))
+    }
+
+    fn class_flow(&self, class: DataClass, declared: &[bool]) -> ClassFlow {
+        let n = declared.len();
+        // Who receives the class from a tool that declares it.
+        let mut holds = declared.to_vec();
+        self.spread(class, &mut holds);
+        // Who sends it on an explicit list without holding it: an origin too.
+        let outflow_origin: Vec<bool> = (0..n)
+            .map(|i| {
+                !holds[i]
+                    && self.outgoing[i]
+                        .iter()
+                        .any(|&e| self.edges[e].data.is_some_and(|d| d.contains(class)))
+            })
+            .collect();
+        let origin: Vec<bool> = (0..n).map(|i| declared[i] || outflow_origin[i]).collect();
+        let mut holds = origin.clone();
+        self.spread(class, &mut holds);
+
+        // Nearest origins, breadth first from all origins at once. A tool's
+        // set is the union of those of its predecessors one step closer.
+        let mut nearest: Vec<Option<Origins>> = vec![None; n];
+        let mut queue = VecDeque::new();
+        for i in (0..n).filter(|&i| origin[i]) {
+            nearest[i] = Some(Origins {
+                distance: 0,
+                ranks: vec![self.rank[i]],
+                saturated: false,
+            });
+            queue.push_back(i);
+        }
+        while let Some(v) = queue.pop_front() {
+            let (distance, ranks, saturated) = {
+                let o = nearest[v].as_ref().expect("queued tools have origins");
+                (o.distance, o.ranks.clone(), o.saturated)
+            };
+            for &e in &self.outgoing[v] {
+                if !self.carries(e, class, &holds) {
+                    continue;
+                }
+                let w = self.edges[e].to;
+                match &mut nearest[w] {
+                    None => {
+                        nearest[w] = Some(Origins {
+                            distance: distance + 1,
+                            ranks: ranks.clone(),
+                            saturated,
+                        });
+                        queue.push_back(w);
+                    }
+                    Some(o) if o.distance == distance + 1 => o.merge(&ranks, saturated),
+                    Some(_) => {}
+                }
+            }
+        }
+
+        // For tools whose nearest origin is one tool `x`: the nearest origins
+        // other than `x`. Unit weights, but a tool's value can come from a
+        // predecessor's first or second set, so a heap orders the settling.
+        let single = |i: usize| -> Option<u32> {
+            nearest[i]
+                .as_ref()
+                .filter(|o| o.ranks.len() == 1 && !o.saturated)
+                .map(|o| o.ranks[0])
+        };
+        let mut second: Vec<Option<Origins>> = vec![None; n];
+        let mut best = vec![u32::MAX; n];
+        let mut heap = BinaryHeap::new();
+        #[allow(clippy::needless_range_loop)] // `v` indexes several tables
+        for v in 0..n {
+            let Some(x) = single(v) else { continue };
+            for &e in &self.incoming[v] {
+                if !self.carries(e, class, &holds) {
+                    continue;
+                }
+                let w = self.edges[e].from;
+                if let Some(o) = &nearest[w]
+                    && o.ranks.iter().any(|&r| r != x)
+                {
+                    best[v] = best[v].min(o.distance + 1);
+                }
+            }
+            if best[v] != u32::MAX {
+                heap.push(Reverse((best[v], v)));
+            }
+        }
+        let mut settled = vec![false; n];
+        let mut order = Vec::new();
+        while let Some(Reverse((d, v))) = heap.pop() {
+            if settled[v] || d != best[v] {
+                continue;
+            }
+            settled[v] = true;
+            order.push(v);
+            let x = single(v);
+            for &e in &self.outgoing[v] {
+                if !self.carries(e, class, &holds) {
+                    continue;
+                }
+                let w = self.edges[e].to;
+                if single(w) == x && !settled[w] && d + 1 < best[w] {
+                    best[w] = d + 1;
+                    heap.push(Reverse((d + 1, w)));
+                }
+            }
+        }
+        // Sets in order of distance, so each predecessor's is ready.
+        for &v in &order {
+            let x = single(v).expect("only single-origin tools are settled");
+            let mut acc = Origins {
+                distance: best[v],
+                ranks: Vec::new(),
+                saturated: false,
+            };
+            for &e in &self.incoming[v] {
+                if !self.carries(e, class, &holds) {
+                    continue;
+                }
+                let w = self.edges[e].from;
+                if let Some((d, ranks, sat)) = excluding(&nearest, &second, w, x)
+                    && d + 1 == acc.distance
+                {
+                    acc.merge(&ranks, sat);
+                }
+            }
+            second[v] = Some(acc);
+        }
+        ClassFlow {
+            holds,
+            outflow_origin,
+            nearest,
+            second,
+        }
+    }
+
+    /// Marks every tool reached from a holder over edges that carry `class`.
+    fn spread(&self, class: DataClass, holds: &mut [bool]) {
+        let mut stack: Vec<usize> = (0..holds.len()).filter(|&i| holds[i]).collect();
+        while let Some(v) = stack.pop() {
+            for &e in &self.outgoing[v] {
+                let edge = self.edges[e];
+                if !holds[edge.to] && edge.data.is_none_or(|d| d.contains(class)) {
+                    holds[edge.to] = true;
+                    stack.push(edge.to);
+                }
+            }
+        }
+    }
+
+    /// Tools reachable from `start` following (or, with `forward = false`,
+    /// against) integrations that can carry data: one whose `data` list is
+    /// empty or only `public` is no path for personal or customer data.
     fn reach(&self, start: usize, forward: bool) -> Vec<bool> {
+        let carries_something = |e: &Edge| {
+            e.data
+                .is_none_or(|d| !d.minus(DataSet::of(&[DataClass::Public])).is_empty())
+        };
         let mut seen = vec![false; self.degree.len()];
         seen[start] = true;
         let mut stack = vec![start];
@@ -148,6 +425,9 @@ impl DataFlow {
                 &self.incoming[v]
             };
             for &e in adjacent {
+                if !carries_something(&self.edges[e]) {
+                    continue;
+                }
                 let w = if forward {
                     self.edges[e].to
                 } else {
@@ -162,28 +442,171 @@ impl DataFlow {
         seen
     }
 
-    /// Data classes that integrations brought into a tool beyond what it declares.
+    /// Data classes a tool holds beyond what it declares: received through
+    /// integrations, or sent on them as their origin.
     pub fn inherited(&self, inv: &Inventory, tool: usize) -> DataSet {
         self.effective[tool].minus(inv.tools[tool].data)
     }
 
-    /// The chain of tool indices through which `class` reached `tool`,
-    /// starting at the tool it came from. Empty when the tool declares it.
-    pub fn provenance(&self, tool: usize, class: DataClass) -> Vec<usize> {
-        let mut chain = vec![tool];
-        let mut current = tool;
-        // Each step follows the edge that first brought the class; those edges
-        // form a forest, so the walk ends. The bound is a second guard.
-        while let Some(e) = self.origin[current][class as usize] {
-            current = self.edges[e as usize].from;
-            chain.push(current);
-            if chain.len() > self.degree.len() {
-                break;
+    /// Classes that reach the tool from another origin without being declared.
+    pub fn received_undeclared(&self, inv: &Inventory, tool: usize) -> DataSet {
+        let mut out = DataSet::EMPTY;
+        for class in self.inherited(inv, tool).iter() {
+            if self.source_of(tool, class).is_some() {
+                out.insert(class);
             }
         }
-        chain.reverse();
-        if chain.len() == 1 { Vec::new() } else { chain }
+        out
     }
+
+    /// Classes the tool sends on integrations' `data` lists without declaring
+    /// or receiving them: it is their origin.
+    pub fn undeclared_outflow(&self, tool: usize) -> DataSet {
+        let mut out = DataSet::EMPTY;
+        for &class in DataClass::ALL {
+            if self.classes[class as usize].outflow_origin[tool] {
+                out.insert(class);
+            }
+        }
+        out
+    }
+
+    /// The tools a tool sends `class` to on explicit `data` lists, by id.
+    pub fn explicit_receivers(&self, inv: &Inventory, tool: usize, class: DataClass) -> Vec<usize> {
+        let mut out: Vec<usize> = self.outgoing[tool]
+            .iter()
+            .filter(|&&e| self.edges[e].data.is_some_and(|d| d.contains(class)))
+            .map(|&e| self.edges[e].to)
+            .collect();
+        out.sort_by(|&a, &b| inv.tools[a].id.cmp(&inv.tools[b].id));
+        out.dedup();
+        out
+    }
+
+    /// The nearest origins of `class` other than `tool` itself, for a class
+    /// the tool holds without declaring it.
+    fn source_of(&self, tool: usize, class: DataClass) -> Option<(&Origins, bool)> {
+        let cf = &self.classes[class as usize];
+        let near = cf.nearest[tool].as_ref()?;
+        if near.distance > 0 {
+            return Some((near, true));
+        }
+        cf.second[tool].as_ref().map(|o| (o, false))
+    }
+
+    /// Where `class` came from into `tool`: `None` when the tool declares it
+    /// or no other origin reaches it.
+    pub fn provenance(&self, inv: &Inventory, tool: usize, class: DataClass) -> Option<Provenance> {
+        if inv.tools[tool].data.contains(class) {
+            return None;
+        }
+        let (origins, first_set) = self.source_of(tool, class)?;
+        let named: Vec<u32> = origins.ranks.iter().take(ORIGINS_NAMED).copied().collect();
+        let paths = named
+            .iter()
+            .map(|&r| self.path_from(tool, class, r, first_set))
+            .collect();
+        Some(Provenance {
+            distance: origins.distance,
+            paths,
+            more: origins.ranks.len() - named.len(),
+            more_is_lower_bound: origins.saturated,
+        })
+    }
+
+    /// One shortest path from the origin of rank `origin` to `tool`, walked
+    /// backwards choosing the predecessor with the smallest id; at most
+    /// [`PATH_TAIL`] steps are walked, the rest is elided.
+    fn path_from(&self, tool: usize, class: DataClass, origin: u32, first_set: bool) -> Path {
+        let cf = &self.classes[class as usize];
+        let origin_tool = self.by_rank[origin as usize];
+        // Which set a tool's distance is read from: its nearest, or (for a
+        // chain of tools whose nearest is `x`) the nearest other than `x`.
+        let mut excluded: Option<u32> = if first_set {
+            None
+        } else {
+            Some(self.rank[tool])
+        };
+        let mut distance = match excluded {
+            None => cf.nearest[tool].as_ref().map_or(0, |o| o.distance),
+            Some(_) => cf.second[tool].as_ref().map_or(0, |o| o.distance),
+        };
+        let mut tail = vec![tool];
+        let mut current = tool;
+        while distance > 1 && tail.len() <= PATH_TAIL {
+            let mut step: Option<(u32, usize, Option<u32>)> = None;
+            for &e in &self.incoming[current] {
+                if !self.carries(e, class, &cf.holds) {
+                    continue;
+                }
+                let w = self.edges[e].from;
+                let candidate = match excluded {
+                    None => cf.nearest[w]
+                        .as_ref()
+                        .filter(|o| o.distance + 1 == distance && o.ranks.contains(&origin))
+                        .map(|_| None),
+                    Some(x) => excluding(&cf.nearest, &cf.second, w, x)
+                        .filter(|(d, ranks, _)| d + 1 == distance && ranks.contains(&origin))
+                        .map(|_| {
+                            // Past a tool that also has another origin, its
+                            // nearest set is the one to follow.
+                            let near = cf.nearest[w].as_ref();
+                            if near.is_some_and(|o| o.ranks.iter().any(|&r| r != x)) {
+                                None
+                            } else {
+                                Some(x)
+                            }
+                        }),
+                };
+                if let Some(next_excluded) = candidate
+                    && step.is_none_or(|(r, _, _)| self.rank[w] < r)
+                {
+                    step = Some((self.rank[w], w, next_excluded));
+                }
+            }
+            let Some((_, w, next_excluded)) = step else {
+                break;
+            };
+            tail.push(w);
+            current = w;
+            excluded = next_excluded;
+            distance -= 1;
+        }
+        if distance <= 1 {
+            tail.push(origin_tool);
+            tail.reverse();
+            Path::Whole(tail)
+        } else {
+            tail.reverse();
+            Path::Elided {
+                origin: origin_tool,
+                skipped: distance - 1,
+                tail,
+            }
+        }
+    }
+}
+
+/// The nearest origins of `w` other than the origin of rank `x`, with their
+/// distance: `w`'s own nearest set without `x`, or, when `x` is its only
+/// nearest origin, its second set.
+fn excluding(
+    nearest: &[Option<Origins>],
+    second: &[Option<Origins>],
+    w: usize,
+    x: u32,
+) -> Option<(u32, Vec<u32>, bool)> {
+    let near = nearest[w].as_ref()?;
+    let others: Vec<u32> = near.ranks.iter().copied().filter(|&r| r != x).collect();
+    if !others.is_empty() {
+        return Some((near.distance, others, near.saturated));
+    }
+    if near.saturated {
+        return None;
+    }
+    second[w]
+        .as_ref()
+        .map(|o| (o.distance, o.ranks.clone(), o.saturated))
 }
 
 #[cfg(test)]
@@ -197,6 +620,32 @@ mod tests {
 
     fn eff(flow: &DataFlow, id: &str) -> String {
         flow.effective[flow.index[id]].describe()
+    }
+
+    /// The provenance of `class` in `id` as "origin: a → b → id" lines.
+    fn paths(inv: &Inventory, id: &str, class: DataClass) -> Vec<String> {
+        let flow = DataFlow::compute(inv);
+        let Some(p) = flow.provenance(inv, flow.index[id], class) else {
+            return Vec::new();
+        };
+        p.paths
+            .iter()
+            .map(|path| {
+                path.tools()
+                    .iter()
+                    .map(|&i| inv.tools[i].id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" → ")
+            })
+            .collect()
+    }
+
+    fn tool(id: &str, extra: &str) -> String {
+        format!("[[tool]]\nid = \"{id}\"\nname = \"{id}\"\ncategory = \"other\"\n{extra}\n")
+    }
+
+    fn integration(to: &str, extra: &str) -> String {
+        format!("\n[[tool.integration]]\nto = \"{to}\"\n{extra}\n")
     }
 
     const CHAIN: &str = r#"
@@ -225,16 +674,11 @@ category = "webinar"
         let inv = inventory(CHAIN);
         let flow = DataFlow::compute(&inv);
         assert_eq!(eff(&flow, "webinar"), "pii, customer");
-        let chain: Vec<&str> = flow
-            .provenance(flow.index["webinar"], DataClass::Pii)
-            .into_iter()
-            .map(|i| inv.tools[i].id.as_str())
-            .collect();
-        assert_eq!(chain, ["crm", "ma", "webinar"]);
-        assert!(
-            flow.provenance(flow.index["crm"], DataClass::Pii)
-                .is_empty()
+        assert_eq!(
+            paths(&inv, "webinar", DataClass::Pii),
+            ["crm → ma → webinar"]
         );
+        assert!(paths(&inv, "crm", DataClass::Pii).is_empty());
     }
 
     #[test]
@@ -260,5 +704,224 @@ category = "webinar"
         let flow = DataFlow::compute(&inv);
         assert_eq!(eff(&flow, "webinar"), "pii, customer");
         assert_eq!(eff(&flow, "ma"), "pii, customer");
+        assert_eq!(paths(&inv, "ma", DataClass::Pii), ["crm → ma"]);
+    }
+
+    #[test]
+    fn a_tool_sending_a_class_it_does_not_hold_is_its_origin() {
+        // A US form sends pii to the CRM but declares none.
+        let inv = inventory(
+            &[
+                tool("form", &integration("crm", "data = [\"pii\"]")),
+                tool("crm", ""),
+            ]
+            .concat(),
+        );
+        let flow = DataFlow::compute(&inv);
+        let form = flow.index["form"];
+        assert_eq!(eff(&flow, "form"), "pii");
+        assert_eq!(flow.undeclared_outflow(form).describe(), "pii");
+        assert_eq!(flow.received_undeclared(&inv, form).describe(), "");
+        assert!(paths(&inv, "form", DataClass::Pii).is_empty());
+        assert_eq!(paths(&inv, "crm", DataClass::Pii), ["form → crm"]);
+        // Received from a declaring tool: not an origin.
+        let inv = inventory(
+            &[
+                tool("crm", "data = [\"pii\"]"),
+                tool(
+                    "form",
+                    &integration("crm", "direction = \"both\"\ndata = [\"pii\"]"),
+                ),
+            ]
+            .concat(),
+        );
+        let flow = DataFlow::compute(&inv);
+        assert!(flow.undeclared_outflow(flow.index["form"]).is_empty());
+        assert_eq!(paths(&inv, "form", DataClass::Pii), ["crm → form"]);
+    }
+
+    #[test]
+    fn a_two_cycle_with_explicit_data_names_the_other_side() {
+        let inv = inventory(
+            &[
+                tool(
+                    "a",
+                    &integration("b", "direction = \"both\"\ndata = [\"pii\"]"),
+                ),
+                tool("b", ""),
+                tool("c", &integration("b", "direction = \"in\"")),
+            ]
+            .concat(),
+        );
+        let flow = DataFlow::compute(&inv);
+        assert_eq!(flow.undeclared_outflow(flow.index["a"]).describe(), "pii");
+        assert_eq!(flow.undeclared_outflow(flow.index["b"]).describe(), "pii");
+        assert_eq!(paths(&inv, "b", DataClass::Pii), ["a → b"]);
+        assert_eq!(paths(&inv, "a", DataClass::Pii), ["b → a"]);
+        assert_eq!(paths(&inv, "c", DataClass::Pii), ["b → c"]);
+    }
+
+    #[test]
+    fn an_ipaas_hub_with_both_directions_never_loops() {
+        let inv = inventory(
+            &[
+                tool(
+                    "crm",
+                    &[
+                        "data = [\"pii\"]",
+                        &integration("ipaas", "direction = \"both\""),
+                    ]
+                    .concat(),
+                ),
+                tool(
+                    "ipaas",
+                    &[
+                        integration("chat", "direction = \"both\"\ndata = [\"pii\"]"),
+                        integration("ads", "direction = \"both\"\ndata = [\"pii\"]"),
+                    ]
+                    .concat(),
+                ),
+                tool("chat", ""),
+                tool("ads", ""),
+            ]
+            .concat(),
+        );
+        assert_eq!(paths(&inv, "chat", DataClass::Pii), ["crm → ipaas → chat"]);
+        assert_eq!(paths(&inv, "ipaas", DataClass::Pii), ["crm → ipaas"]);
+        let flow = DataFlow::compute(&inv);
+        for id in ["ipaas", "chat", "ads"] {
+            assert!(flow.undeclared_outflow(flow.index[id]).is_empty(), "{id}");
+        }
+    }
+
+    #[test]
+    fn a_diamond_takes_the_path_through_the_smaller_id() {
+        let inv = inventory(
+            &[
+                tool(
+                    "crm",
+                    &[
+                        "data = [\"pii\"]",
+                        &integration("zeta", ""),
+                        &integration("alpha", ""),
+                    ]
+                    .concat(),
+                ),
+                tool("zeta", &integration("dw", "")),
+                tool("alpha", &integration("dw", "")),
+                tool("dw", ""),
+            ]
+            .concat(),
+        );
+        assert_eq!(paths(&inv, "dw", DataClass::Pii), ["crm → alpha → dw"]);
+    }
+
+    #[test]
+    fn two_origins_at_the_same_distance_are_both_named() {
+        let body = [
+            tool("y", &["data = [\"pii\"]", &integration("dw", "")].concat()),
+            tool("x", &["data = [\"pii\"]", &integration("dw", "")].concat()),
+            tool("far", &["data = [\"pii\"]", &integration("x", "")].concat()),
+            tool("dw", ""),
+        ]
+        .concat();
+        assert_eq!(
+            paths(&inventory(&body), "dw", DataClass::Pii),
+            ["x → dw", "y → dw"]
+        );
+    }
+
+    #[test]
+    fn many_origins_are_counted_not_listed() {
+        let mut body = tool("dw", "");
+        for i in 0..(ORIGIN_CAP + 10) {
+            body.push_str(&tool(
+                &format!("s{i:03}"),
+                &["data = [\"pii\"]", &integration("dw", "")].concat(),
+            ));
+        }
+        let inv = inventory(&body);
+        let flow = DataFlow::compute(&inv);
+        let p = flow
+            .provenance(&inv, flow.index["dw"], DataClass::Pii)
+            .unwrap();
+        assert_eq!(p.paths.len(), ORIGINS_NAMED);
+        assert_eq!(inv.tools[p.paths[0].origin()].id, "s000");
+        assert_eq!(p.more, ORIGIN_CAP - ORIGINS_NAMED);
+        assert!(p.more_is_lower_bound);
+    }
+
+    #[test]
+    fn long_chains_are_elided_but_name_their_origin() {
+        let mut body = String::new();
+        for i in 0..30 {
+            let extra = if i == 0 { "data = [\"pii\"]\n" } else { "" };
+            body.push_str(&tool(
+                &format!("t{i:02}"),
+                &format!("{extra}{}", integration(&format!("t{:02}", i + 1), "")),
+            ));
+        }
+        body.push_str(&tool("t30", ""));
+        let inv = inventory(&body);
+        let flow = DataFlow::compute(&inv);
+        let p = flow
+            .provenance(&inv, flow.index["t30"], DataClass::Pii)
+            .unwrap();
+        assert_eq!(p.distance, 30);
+        match &p.paths[0] {
+            Path::Elided {
+                origin,
+                skipped,
+                tail,
+            } => {
+                assert_eq!(inv.tools[*origin].id, "t00");
+                assert_eq!(*skipped as usize + tail.len(), 30);
+                assert_eq!(inv.tools[*tail.last().unwrap()].id, "t30");
+            }
+            other => panic!("expected an elided path, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_outflow_origin_reached_only_around_a_cycle_finds_the_other_side() {
+        // a → b → c → a with explicit pii everywhere: every tool is an origin,
+        // and each inherits from its predecessor.
+        let body = [
+            tool("a", &integration("b", "data = [\"pii\"]")),
+            tool("b", &integration("c", "data = [\"pii\"]")),
+            tool("c", &integration("a", "data = [\"pii\"]")),
+        ]
+        .concat();
+        let inv = inventory(&body);
+        assert_eq!(paths(&inv, "a", DataClass::Pii), ["c → a"]);
+        assert_eq!(paths(&inv, "b", DataClass::Pii), ["a → b"]);
+        // Only a sends explicitly; b and c forward everything.
+        let body = [
+            tool("a", &integration("b", "data = [\"pii\"]")),
+            tool("b", &integration("c", "")),
+            tool("c", &integration("a", "")),
+        ]
+        .concat();
+        let inv = inventory(&body);
+        assert!(paths(&inv, "a", DataClass::Pii).is_empty());
+        assert_eq!(paths(&inv, "c", DataClass::Pii), ["a → b → c"]);
+    }
+
+    #[test]
+    fn empty_or_public_lists_are_no_path_to_the_system_of_record() {
+        let body = [
+            "[policy]\nsystem_of_record = \"crm\"\n".to_string(),
+            tool("crm", "data = [\"pii\"]"),
+            tool("web", &integration("crm", "data = [\"public\"]")),
+            tool("blog", &integration("crm", "data = []")),
+            tool("ma", &integration("crm", "")),
+        ]
+        .concat();
+        let inv = inventory(&body);
+        let flow = DataFlow::compute(&inv);
+        let c = flow.connected_to_sor.as_ref().unwrap();
+        assert!(!c[flow.index["web"]]);
+        assert!(!c[flow.index["blog"]]);
+        assert!(c[flow.index["ma"]]);
     }
 }
