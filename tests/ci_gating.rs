@@ -1,9 +1,7 @@
 //! Baselines: a finding keeps its identity when its message is reworded or
 //! its line moves; fixed findings are counted.
 
-use std::collections::HashSet;
-
-use stackaudit::audit::baseline::Baseline;
+use stackaudit::audit::baseline::{Baseline, KnownFindings};
 use stackaudit::audit::{AuditOptions, audit};
 use stackaudit::checks::Catalogue;
 use stackaudit::inventory::{load_str, source::Format};
@@ -27,7 +25,7 @@ data = ["pii"]
 regions = ["eu"]
 "#;
 
-fn options(known: Option<HashSet<String>>) -> AuditOptions {
+fn options(known: Option<KnownFindings>) -> AuditOptions {
     AuditOptions {
         known,
         ..AuditOptions::new("2026-11-22".parse().unwrap())
@@ -44,7 +42,7 @@ fn baseline_round_trip_ignores_messages_and_lines() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("baseline.json");
     std::fs::write(&path, Baseline::from_result(&first).to_json()).unwrap();
-    let known = Baseline::read(&path, 1 << 20).unwrap().fingerprints();
+    let known = Baseline::read(&path, 1 << 20).unwrap().known(&v1);
     assert_eq!(known.len(), first.findings.len());
 
     // Same gaps, but the tool is renamed (every message changes) and moved

@@ -5,12 +5,13 @@
 //! region, a certification), never the message text or the line, so a
 //! reworded message or a moved table does not make a finding "new".
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use super::AuditResult;
+use crate::checks::{Finding, Severity, fingerprint};
 use crate::diagnostic::{Diagnostic, InputError};
 use crate::inventory::source::Loc;
 
@@ -30,6 +31,10 @@ pub struct Entry {
     pub tool: Option<String>,
     pub subject: Option<String>,
     pub severity: String,
+    /// The tool's name when the baseline was written, so a tool whose id
+    /// changed keeps its findings (absent in older baselines).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_name: Option<String>,
 }
 
 /// serde_json's message without its own " at line X column Y" suffix.
@@ -52,6 +57,11 @@ impl Baseline {
                 tool: f.tool.clone(),
                 subject: f.subject.clone(),
                 severity: f.severity.to_string(),
+                tool_name: f
+                    .tool
+                    .as_deref()
+                    .and_then(|t| result.tool(t))
+                    .map(|t| t.name.clone()),
             })
             .collect();
         findings
@@ -63,11 +73,36 @@ impl Baseline {
         }
     }
 
-    pub fn fingerprints(&self) -> HashSet<String> {
-        self.findings
+    /// The findings this baseline knows, with tools renamed since (same
+    /// name, new id, per [`super::diff::renamed_tools`]) carried to their
+    /// new ids.
+    pub fn known(&self, current: &crate::inventory::Inventory) -> KnownFindings {
+        let mut before: Vec<(&str, &str)> = self
+            .findings
             .iter()
-            .map(|e| e.fingerprint.clone())
-            .collect()
+            .filter_map(|e| Some((e.tool.as_deref()?, e.tool_name.as_deref()?)))
+            .collect();
+        before.sort_unstable();
+        before.dedup();
+        let after: Vec<(&str, &str)> = current
+            .tools
+            .iter()
+            .map(|t| (t.id.as_str(), t.name.as_str()))
+            .collect();
+        let renames = super::diff::renamed_tools(&before, &after);
+        let mut known = KnownFindings::default();
+        for e in &self.findings {
+            // An unknown severity (a newer stackaudit's) counts as the highest.
+            let severity = Severity::parse(&e.severity).unwrap_or(Severity::Critical);
+            known.insert(
+                &e.check,
+                e.tool.as_deref(),
+                e.subject.as_deref(),
+                severity,
+                &renames,
+            );
+        }
+        known
     }
 
     pub fn to_json(&self) -> Vec<u8> {
@@ -115,5 +150,90 @@ impl Baseline {
             ));
         }
         Ok(baseline)
+    }
+}
+
+/// Findings known before this run (a baseline, or the base inventory's
+/// audit), by fingerprint. A current finding is known when the same
+/// fingerprint was known at the same or a higher severity: a finding whose
+/// severity rose is new at its new severity.
+#[derive(Clone, Debug, Default)]
+pub struct KnownFindings {
+    by_fingerprint: HashMap<String, KnownFinding>,
+}
+
+#[derive(Clone, Debug)]
+pub struct KnownFinding {
+    pub tool: Option<String>,
+    pub severity: Severity,
+}
+
+impl KnownFindings {
+    /// The findings of an earlier audit, with renamed tools (old id, new id)
+    /// carried to their new ids.
+    pub fn from_findings(findings: &[Finding], renames: &[(String, String)]) -> KnownFindings {
+        let mut known = KnownFindings::default();
+        for f in findings {
+            known.insert(
+                &f.check,
+                f.tool.as_deref(),
+                f.subject.as_deref(),
+                f.severity,
+                renames,
+            );
+        }
+        known
+    }
+
+    fn insert(
+        &mut self,
+        check: &str,
+        tool: Option<&str>,
+        subject: Option<&str>,
+        severity: Severity,
+        renames: &[(String, String)],
+    ) {
+        let tool = tool.map(|t| {
+            renames
+                .iter()
+                .find(|(old, _)| old == t)
+                .map_or(t, |(_, new)| new.as_str())
+        });
+        let entry = self
+            .by_fingerprint
+            .entry(fingerprint(check, tool, subject))
+            .or_insert(KnownFinding {
+                tool: tool.map(str::to_string),
+                severity,
+            });
+        entry.severity = entry.severity.max(severity);
+    }
+
+    /// Whether a current finding was already known at its severity.
+    pub fn covers(&self, f: &Finding) -> bool {
+        self.by_fingerprint
+            .get(&f.fingerprint)
+            .is_some_and(|k| k.severity >= f.severity)
+    }
+
+    pub fn contains_fingerprint(&self, fingerprint: &str) -> bool {
+        self.by_fingerprint.contains_key(fingerprint)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &KnownFinding)> {
+        self.by_fingerprint.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_fingerprint.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_fingerprint.is_empty()
+    }
+
+    /// Known fingerprints, for tests and reports.
+    pub fn fingerprints(&self) -> HashSet<&str> {
+        self.by_fingerprint.keys().map(String::as_str).collect()
     }
 }

@@ -55,25 +55,12 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
         }
     };
     let known = match (&args.baseline, &args.base) {
-        (Some(path), _) => Some(Baseline::read(path, load.max_input_size)?.fingerprints()),
+        (Some(path), _) => Some(Baseline::read(path, load.max_input_size)?.known(&inventory)),
         (None, Some(old)) => {
             let base = crate::inventory::load(old, load)?;
-            let base_result = audit(
-                &base,
-                &catalogue,
-                &AuditOptions {
-                    known: None,
-                    evidence: None,
-                    ..options.clone()
-                },
-            )?;
-            Some(
-                base_result
-                    .findings
-                    .iter()
-                    .map(|f| f.fingerprint.clone())
-                    .collect(),
-            )
+            Some(super::known_from_base(
+                &base, &inventory, &catalogue, &options,
+            )?)
         }
         (None, None) => None,
     };

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::AuditResult;
+use super::baseline::KnownFindings;
 use crate::checks::{Finding, Severity};
 use crate::inventory::Inventory;
 
@@ -99,22 +100,28 @@ pub fn diff<'a>(
         .filter(|k| !after.contains_key(*k))
         .cloned()
         .collect();
-    let mut renamed = Vec::new();
     let mut changed = Vec::new();
-    // A removed and an added tool with the same name is one tool with a new id.
-    for old_id in removed.clone() {
-        let name = &before[&old_id]["name"];
-        if let Some(pos) = added.iter().position(|n| &after[n]["name"] == name) {
-            let new_id = added.remove(pos);
-            removed.retain(|r| r != &old_id);
-            let fields = field_changes(&before[&old_id], &after[&new_id]);
-            if !fields.is_empty() {
-                changed.push(ToolChange {
-                    tool: new_id.clone(),
-                    fields,
-                });
-            }
-            renamed.push((old_id, new_id));
+    let ids_and_names = |map: &BTreeMap<String, Value>| -> Vec<(String, String)> {
+        map.iter()
+            .map(|(id, v)| {
+                (
+                    id.clone(),
+                    v["name"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    };
+    let (names_before, names_after) = (ids_and_names(&before), ids_and_names(&after));
+    let renamed = renamed_tools(&names_before, &names_after);
+    for (old_id, new_id) in &renamed {
+        added.retain(|a| a != new_id);
+        removed.retain(|r| r != old_id);
+        let fields = field_changes(&before[old_id], &after[new_id]);
+        if !fields.is_empty() {
+            changed.push(ToolChange {
+                tool: new_id.clone(),
+                fields,
+            });
         }
     }
     for (id, new_tool) in &after {
@@ -129,15 +136,20 @@ pub fn diff<'a>(
         }
     }
     changed.sort_by(|a, b| a.tool.cmp(&b.tool));
-    let old_prints: HashSet<&str> = old
+    let known = KnownFindings::from_findings(&old.findings, &renamed);
+    let now = KnownFindings::from_findings(&new.findings, &[]);
+    let old_now: Vec<String> = old
         .findings
         .iter()
-        .map(|f| f.fingerprint.as_str())
-        .collect();
-    let new_prints: HashSet<&str> = new
-        .findings
-        .iter()
-        .map(|f| f.fingerprint.as_str())
+        .map(|f| {
+            let tool = f.tool.as_deref().map(|t| {
+                renamed
+                    .iter()
+                    .find(|(o, _)| o == t)
+                    .map_or(t, |(_, n)| n.as_str())
+            });
+            crate::checks::fingerprint(&f.check, tool, f.subject.as_deref())
+        })
         .collect();
     Diff {
         schema_version: 1,
@@ -148,17 +160,48 @@ pub fn diff<'a>(
         tools_removed: removed,
         tools_renamed: renamed,
         tools_changed: changed,
-        findings_introduced: new
-            .findings
-            .iter()
-            .filter(|f| !old_prints.contains(f.fingerprint.as_str()))
-            .collect(),
+        // A finding whose severity rose is introduced at its new severity.
+        findings_introduced: new.findings.iter().filter(|f| !known.covers(f)).collect(),
         findings_resolved: old
             .findings
             .iter()
-            .filter(|f| !new_prints.contains(f.fingerprint.as_str()))
+            .zip(&old_now)
+            .filter(|(_, print)| !now.contains_fingerprint(print))
+            .map(|(f, _)| f)
             .collect(),
     }
+}
+
+/// Tools whose id changed but whose name stayed, as (old id, new id): an id
+/// only in `before` and an id only in `after` with the same name, paired in
+/// id order so the answer does not depend on the order of the file.
+pub fn renamed_tools<S: AsRef<str>>(before: &[(S, S)], after: &[(S, S)]) -> Vec<(String, String)> {
+    let pairs = |list: &[(S, S)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(id, name)| (id.as_ref().to_string(), name.as_ref().to_string()))
+            .collect()
+    };
+    let (before, after) = (pairs(before), pairs(after));
+    let ids_before: HashSet<&str> = before.iter().map(|(id, _)| id.as_str()).collect();
+    let ids_after: HashSet<&str> = after.iter().map(|(id, _)| id.as_str()).collect();
+    let mut removed: Vec<&(String, String)> = before
+        .iter()
+        .filter(|(id, _)| !ids_after.contains(id.as_str()))
+        .collect();
+    let mut added: Vec<&(String, String)> = after
+        .iter()
+        .filter(|(id, _)| !ids_before.contains(id.as_str()))
+        .collect();
+    removed.sort();
+    added.sort();
+    let mut out = Vec::new();
+    for (old_id, name) in removed {
+        if let Some(pos) = added.iter().position(|(_, n)| n == name) {
+            let (new_id, _) = added.remove(pos);
+            out.push((old_id.clone(), new_id.clone()));
+        }
+    }
+    out
 }
 
 impl Diff<'_> {

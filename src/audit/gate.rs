@@ -7,7 +7,6 @@
 //! what it changes in the stack, has a high or critical finding; `approve
 //! with conditions` when only medium or low ones remain; `approve` otherwise.
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use anyhow::Result;
@@ -128,19 +127,14 @@ pub fn evaluate(
             l.file = candidate_path.to_string();
         }
     }
-    let known: HashSet<&str> = before
-        .findings
-        .iter()
-        .map(|f| f.fingerprint.as_str())
-        .collect();
+    // A stack finding whose severity the candidate raises is new at its new severity.
+    let known = super::baseline::KnownFindings::from_findings(&before.findings, &[]);
     let (own, others): (Vec<Finding>, Vec<Finding>) = after
         .findings
         .drain(..)
         .partition(|f| f.tool.as_deref() == Some(id.as_str()));
-    let new_stack_findings: Vec<Finding> = others
-        .into_iter()
-        .filter(|f| !known.contains(f.fingerprint.as_str()))
-        .collect();
+    let new_stack_findings: Vec<Finding> =
+        others.into_iter().filter(|f| !known.covers(f)).collect();
 
     let stack_changes = changes(&merged, &id);
     let worst = own

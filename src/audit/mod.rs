@@ -24,10 +24,10 @@ pub struct AuditOptions {
     pub only_tools: Vec<String>,
     /// Findings at or above this severity fail the run; `None` never fails.
     pub fail_on: Option<Severity>,
-    /// Fingerprints of known findings (a baseline, or the base inventory's
-    /// audit): these are left out of the result, which then holds only what
-    /// is new.
-    pub known: Option<HashSet<String>>,
+    /// Known findings (a baseline, or the base inventory's audit): those
+    /// still present at the same or a lower severity are left out of the
+    /// result, which then holds only what is new.
+    pub known: Option<baseline::KnownFindings>,
     /// Evidence from `stackaudit probe`; without it the probe checks find nothing.
     pub evidence: Option<crate::probe::evidence::Evidence>,
 }
@@ -86,9 +86,12 @@ pub struct ToolSummary {
     pub currency: Option<String>,
     pub renewal: Option<Date>,
     pub url: Option<String>,
+    /// Counts every current finding, known ones included.
     pub score: u32,
     /// Active or evaluating, and selected by `--tool` when given.
     pub audited: bool,
+    /// Known findings of this tool that --baseline/--base left out.
+    pub known: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -287,44 +290,70 @@ pub fn audit(
     for def in other_defs {
         evaluate(&ctx, def, &mut findings);
     }
+    regrade(&mut findings, &severities);
+    let used = checks::waiver::apply(&inv.waivers, options.as_of, &mut findings);
+    // Escalation weighs the findings as they will be reported: re-graded,
+    // and without the waived ones.
     if let Some(renewal) = defs.iter().find(|d| d.id == checks::contract::RENEWAL_DUE) {
         checks::contract::escalate_renewals(&mut findings, renewal);
     }
-    let used = checks::waiver::apply(&inv.waivers, options.as_of, &mut findings);
     ctx.waivers_used = &used;
+    let before_waiver_checks = findings.len();
     for def in waiver_defs {
         evaluate(&ctx, def, &mut findings);
     }
+    regrade(&mut findings[before_waiver_checks..], &severities);
     for f in &mut findings {
-        if let Some(s) = severities.get(&f.check) {
-            f.severity = *s;
-        }
+        cap_message(&mut f.message);
         f.fingerprint = checks::fingerprint(&f.check, f.tool.as_deref(), f.subject.as_deref());
     }
-    if !options.only_tools.is_empty() {
-        findings.retain(|f| {
-            f.tool
-                .as_ref()
-                .is_none_or(|t| options.only_tools.contains(t))
-        });
-    }
+    let selected = |tool: Option<&str>| {
+        tool.is_none_or(|t| {
+            options.only_tools.is_empty() || options.only_tools.iter().any(|s| s == t)
+        })
+    };
+    findings.retain(|f| selected(f.tool.as_deref()));
+    sort_findings(&mut findings);
+    let all_findings = findings.clone();
     let baseline = options.known.as_ref().map(|known| {
-        let before = findings.len();
-        let current: HashSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
+        let current: HashSet<&str> = all_findings
+            .iter()
+            .map(|f| f.fingerprint.as_str())
+            .collect();
+        // Only findings of the selected tools can have been fixed here.
         let fixed = known
             .iter()
-            .filter(|k| !current.contains(k.as_str()))
+            .filter(|(print, k)| selected(k.tool.as_deref()) && !current.contains(print))
             .count();
-        findings.retain(|f| !known.contains(&f.fingerprint));
+        findings.retain(|f| !known.covers(f));
         BaselineSummary {
-            known: before - findings.len(),
+            known: all_findings.len() - findings.len(),
             fixed,
         }
     });
-    sort_findings(&mut findings);
 
-    let tools = summarise_tools(inv, &findings, options);
-    let summary = summarise(inv, &flow, &tools, &findings, options);
+    let mut tools = summarise_tools(inv, &all_findings, options);
+    if baseline.is_some() {
+        let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+        for f in &findings {
+            if let Some(t) = &f.tool {
+                *shown.entry(t.as_str()).or_default() += 1;
+            }
+        }
+        let mut all: BTreeMap<&str, usize> = BTreeMap::new();
+        for f in &all_findings {
+            if let Some(t) = &f.tool {
+                *all.entry(t.as_str()).or_default() += 1;
+            }
+        }
+        for t in &mut tools {
+            t.known = all.get(t.id.as_str()).copied().unwrap_or(0)
+                - shown.get(t.id.as_str()).copied().unwrap_or(0);
+        }
+    }
+    let mut summary = summarise(inv, &flow, &tools, &findings, options);
+    // The score is the stack's, known findings included.
+    summary.score = stack_score(&tools, &all_findings);
     Ok(AuditResult {
         as_of: options.as_of,
         stack_path: inv.path.clone(),
@@ -338,6 +367,59 @@ pub fn audit(
         edges: graph_edges(inv),
         baseline,
     })
+}
+
+/// The known findings of an earlier version of the inventory, for
+/// `audit --base`, with tools renamed since carried to their new ids. The
+/// base is audited whole: `--tool` may name a tool only the new version has.
+pub fn known_from_base(
+    base: &Inventory,
+    current: &Inventory,
+    catalogue: &Catalogue,
+    options: &AuditOptions,
+) -> Result<baseline::KnownFindings, InputError> {
+    let base_result = audit(
+        base,
+        catalogue,
+        &AuditOptions {
+            known: None,
+            evidence: None,
+            only_tools: Vec::new(),
+            ..options.clone()
+        },
+    )?;
+    let ids = |inv: &Inventory| -> Vec<(String, String)> {
+        inv.tools
+            .iter()
+            .map(|t| (t.id.clone(), t.name.clone()))
+            .collect()
+    };
+    let renames = diff::renamed_tools(&ids(base), &ids(current));
+    Ok(baseline::KnownFindings::from_findings(
+        &base_result.findings,
+        &renames,
+    ))
+}
+
+/// `[checks.severity]` overrides.
+fn regrade(findings: &mut [Finding], severities: &BTreeMap<String, Severity>) {
+    for f in findings {
+        if let Some(s) = severities.get(&f.check) {
+            f.severity = *s;
+        }
+    }
+}
+
+/// No finding message is longer than this many characters, whatever the stack.
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
+fn cap_message(message: &mut String) {
+    let mut chars = message.char_indices();
+    let cut = chars.nth(MAX_MESSAGE_CHARS - 1).map(|(i, _)| i);
+    if let (Some(cut), Some(_)) = (cut, chars.next()) {
+        message.truncate(cut);
+        message.push('…');
+    }
 }
 
 fn evaluate(ctx: &Context, def: &CheckDef, findings: &mut Vec<Finding>) {
@@ -452,6 +534,7 @@ fn summarise_tools(
             score: 100u32.saturating_sub(penalty.get(t.id.as_str()).copied().unwrap_or(0)),
             audited: t.is_in_scope()
                 && (options.only_tools.is_empty() || options.only_tools.contains(&t.id)),
+            known: 0,
         })
         .collect()
 }
@@ -477,19 +560,8 @@ fn summarise(
             Severity::Info => s.info += 1,
         }
     }
-    let audited: Vec<&ToolSummary> = tools.iter().filter(|t| t.audited).collect();
-    s.tools_audited = audited.len();
-    let mean = if audited.is_empty() {
-        100.0
-    } else {
-        audited.iter().map(|t| f64::from(t.score)).sum::<f64>() / audited.len() as f64
-    };
-    let stack_penalty: u32 = findings
-        .iter()
-        .filter(|f| f.tool.is_none() && !f.is_waived())
-        .map(|f| score_penalty(f.severity))
-        .sum();
-    s.score = (mean.round() as u32).saturating_sub(stack_penalty);
+    s.tools_audited = tools.iter().filter(|t| t.audited).count();
+    s.score = stack_score(tools, findings);
 
     if let (Some(connected), Some(sor)) = (&flow.connected_to_sor, &inv.policy.system_of_record) {
         for (i, t) in inv.tools.iter().enumerate() {
@@ -511,6 +583,22 @@ fn summarise(
         });
     }
     s
+}
+
+/// The mean score of the audited tools, less the stack-level findings' penalties.
+fn stack_score(tools: &[ToolSummary], findings: &[Finding]) -> u32 {
+    let audited: Vec<&ToolSummary> = tools.iter().filter(|t| t.audited).collect();
+    let mean = if audited.is_empty() {
+        100.0
+    } else {
+        audited.iter().map(|t| f64::from(t.score)).sum::<f64>() / audited.len() as f64
+    };
+    let stack_penalty: u32 = findings
+        .iter()
+        .filter(|f| f.tool.is_none() && !f.is_waived())
+        .map(|f| score_penalty(f.severity))
+        .sum();
+    (mean.round() as u32).saturating_sub(stack_penalty)
 }
 
 fn graph_edges(inv: &Inventory) -> Vec<GraphEdge> {
@@ -591,6 +679,90 @@ approved_by = "security@x.example"
 expires = 2027-02-01
 ticket = "SEC-1234"
 "#;
+
+    /// A tool renewing in 30 days with one high finding (no certification
+    /// while holding pii), audited with `extra` appended.
+    fn renewal_audit(extra: &str) -> AuditResult {
+        let text = format!(
+            r#"schema = 1
+[[tool]]
+id = "crm"
+name = "CRM"
+category = "crm"
+owner = "revops@x.example"
+data = ["pii"]
+regions = ["eu"]
+[tool.contract]
+renewal = 2026-12-22
+dpa = true
+[tool.access]
+sso = true
+mfa = true
+scim = true
+{extra}"#
+        );
+        let inv = load_str(&text, Format::Toml, "stack.toml").unwrap();
+        audit(
+            &inv,
+            &Catalogue::builtin(),
+            &AuditOptions::new("2026-11-22".parse().unwrap()),
+        )
+        .unwrap()
+    }
+
+    fn renewal_severity(r: &AuditResult) -> Severity {
+        of(r, checks::contract::RENEWAL_DUE)[0].severity
+    }
+
+    #[test]
+    fn renewal_escalation_weighs_findings_as_reported() {
+        let plain = renewal_audit("");
+        assert!(of(&plain, "compliance-cert-missing")[0].severity >= Severity::High);
+        assert_eq!(
+            renewal_severity(&plain),
+            Severity::Medium,
+            "a high finding escalates"
+        );
+        let waived = renewal_audit(
+            "[[waiver]]\ncheck = \"compliance-cert-missing\"\ntool = \"crm\"\nreason = \"Report due in January\"\napproved_by = \"security@x.example\"\nexpires = 2027-01-31\n",
+        );
+        assert_eq!(
+            renewal_severity(&waived),
+            Severity::Info,
+            "a waived finding does not"
+        );
+        let low = renewal_audit("[checks.severity]\n\"compliance-cert-missing\" = \"low\"\n");
+        assert_eq!(
+            renewal_severity(&low),
+            Severity::Info,
+            "a finding re-graded to low does not"
+        );
+        let critical =
+            renewal_audit("[checks.severity]\n\"compliance-cert-missing\" = \"critical\"\n");
+        assert_eq!(
+            renewal_severity(&critical),
+            Severity::Medium,
+            "one re-graded to critical does"
+        );
+        // Without findings of its own the tool's renewal stays informational.
+        let fixed = renewal_audit("[checks]\ndisable = [\"compliance-cert-missing\"]\n");
+        assert_eq!(renewal_severity(&fixed), Severity::Info);
+    }
+
+    #[test]
+    fn messages_are_capped() {
+        let mut m = "x".repeat(5000);
+        cap_message(&mut m);
+        assert_eq!(m.chars().count(), MAX_MESSAGE_CHARS);
+        assert!(m.ends_with('…'));
+        let mut short = "é".repeat(MAX_MESSAGE_CHARS);
+        cap_message(&mut short);
+        assert_eq!(
+            short,
+            "é".repeat(MAX_MESSAGE_CHARS),
+            "a message at the limit is kept whole"
+        );
+    }
 
     #[test]
     fn a_waiver_suppresses_exactly_its_finding() {

@@ -60,7 +60,7 @@ pub fn escalate_renewals(findings: &mut [Finding], def: &CheckDef) {
     };
     let serious: HashSet<String> = findings
         .iter()
-        .filter(|f| f.check != RENEWAL_DUE && f.severity >= Severity::High)
+        .filter(|f| f.check != RENEWAL_DUE && !f.is_waived() && f.severity >= Severity::High)
         .filter_map(|f| f.tool.clone())
         .collect();
     for f in findings.iter_mut().filter(|f| f.check == RENEWAL_DUE) {
