@@ -1,8 +1,13 @@
 //! Load and audit a generated 10,000-tool, 30,000-integration inventory and
-//! print the median wall time of each stage (release build):
+//! print the median wall time of each stage (release build). The graph has
+//! the shapes that are hardest for data lineage: mixed directions, a fifth of
+//! the integrations two-way with explicit data lists (2-cycles), half of the
+//! rest with lists, and an iPaaS hub exchanging data both ways with 2,000
+//! spokes.
 //!
 //!     cargo bench --bench engine
-//!     cargo bench --bench engine -- --tools 20000 --write /tmp/big.toml
+//!     cargo bench --bench engine -- --tools 2500 --write /tmp/big-2500.toml
+//!     cargo bench --bench engine -- --tools 20000 --hub 2000 --runs 3
 //!
 //! Figures are recorded in BENCHMARKS.md.
 
@@ -49,7 +54,7 @@ impl Lcg {
     }
 }
 
-pub fn generate(tools: usize, integrations_per_tool: usize) -> String {
+pub fn generate(tools: usize, integrations_per_tool: usize, hub_spokes: usize) -> String {
     let mut rng = Lcg(42);
     let mut s = String::with_capacity(tools * 600);
     s.push_str("schema = 1\n\n[policy]\nsystem_of_record = \"tool-0\"\nallowed_regions = [\"eu\", \"uk\"]\nrequired_categories = [\"crm\", \"cdp\"]\n\n");
@@ -73,12 +78,40 @@ pub fn generate(tools: usize, integrations_per_tool: usize) -> String {
             if to == i {
                 to = (to + 1) % tools;
             }
-            let dir = ["out", "in", "both"][rng.next(3)];
+            // One in five is two-way with an explicit data list (every such
+            // pair is a 2-cycle); of the rest, half carry an explicit list.
+            let (dir, listed) = if rng.next(5) == 0 {
+                ("both", true)
+            } else {
+                (["out", "in", "both"][rng.next(3)], rng.next(2) == 0)
+            };
             let _ = write!(
                 s,
-                "[[tool.integration]]\nto = \"tool-{to}\"\nmethod = \"api\"\ndirection = \"{dir}\"\n\n"
+                "[[tool.integration]]\nto = \"tool-{to}\"\nmethod = \"api\"\ndirection = \"{dir}\"\n"
             );
+            if listed {
+                let _ = write!(
+                    s,
+                    "data = [\"{}\", \"{}\"]\n",
+                    DATA[rng.next(DATA.len())],
+                    DATA[rng.next(3)]
+                );
+            }
+            s.push('\n');
         }
+    }
+    // An iPaaS hub exchanging explicit data both ways with many spokes.
+    let _ = write!(
+        s,
+        "[[tool]]\nid = \"ipaas-hub\"\nname = \"iPaaS hub\"\ncategory = \"ipaas\"\nowner = \"ops@example.com\"\nregions = [\"eu\"]\n\n"
+    );
+    for spoke in 0..hub_spokes.min(tools) {
+        let _ = write!(
+            s,
+            "[[tool.integration]]\nto = \"tool-{}\"\nmethod = \"ipaas\"\ndirection = \"both\"\ndata = [\"{}\"]\n\n",
+            spoke * (tools / hub_spokes.min(tools)).max(1),
+            DATA[rng.next(3)]
+        );
     }
     s
 }
@@ -111,14 +144,16 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
     let runs: usize = arg("--runs").and_then(|v| v.parse().ok()).unwrap_or(5);
-    let text = generate(tools, 3);
+    let hub: usize = arg("--hub").and_then(|v| v.parse().ok()).unwrap_or(2_000);
+    let text = generate(tools, 3, hub);
     if let Some(path) = arg("--write") {
         std::fs::write(&path, &text).unwrap();
         println!("wrote {path}");
     }
     println!(
-        "inventory: {tools} tools, {} integrations, {:.1} MiB of TOML",
-        tools * 3,
+        "inventory: {} tools, {} integrations ({hub} of them on one iPaaS hub), {:.1} MiB of TOML",
+        tools + 1,
+        tools * 3 + hub.min(tools),
         text.len() as f64 / 1048576.0
     );
 
