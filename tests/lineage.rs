@@ -274,3 +274,26 @@ fn long_chains_and_big_hubs_keep_messages_bounded() {
         hub.message
     );
 }
+
+/// The example stack with its tools in reverse order reads the same.
+#[test]
+fn the_example_stack_reads_the_same_reversed() {
+    let text = std::fs::read_to_string("stack.example.toml").unwrap();
+    let mut doc: toml::Table = toml::from_str(&text).unwrap();
+    let tools = doc
+        .get_mut("tool")
+        .and_then(toml::Value::as_array_mut)
+        .unwrap();
+    tools.reverse();
+    for t in tools.iter_mut() {
+        if let Some(list) = t.get_mut("integration").and_then(toml::Value::as_array_mut) {
+            list.reverse();
+        }
+    }
+    let reversed = toml::to_string(&doc).unwrap();
+    let a = load_str(&text, Format::Toml, "stack.example.toml").unwrap();
+    let b = load_str(&reversed, Format::Toml, "stack.example.toml").unwrap();
+    let (fa, fb) = (findings(&a), findings(&b));
+    assert!(fa.iter().any(|f| f.4.contains("behavioral from `marketo`")));
+    assert_eq!(fa, fb);
+}

@@ -43,11 +43,13 @@ fn stack_missing_category(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>)
 fn stack_redundant_category(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
     let inv = ctx.inventory;
     for category in &inv.policy.exclusive_categories {
-        let tools: Vec<_> = inv
+        let mut tools: Vec<_> = inv
             .tools
             .iter()
             .filter(|t| t.status == Status::Active && t.category == *category)
             .collect();
+        // By id, so the order of the file never changes the finding.
+        tools.sort_by(|a, b| a.id.cmp(&b.id));
         if tools.len() < 2 {
             continue;
         }
