@@ -90,9 +90,9 @@ pub fn generate(tools: usize, integrations_per_tool: usize, hub_spokes: usize) -
                 "[[tool.integration]]\nto = \"tool-{to}\"\nmethod = \"api\"\ndirection = \"{dir}\"\n"
             );
             if listed {
-                let _ = write!(
+                let _ = writeln!(
                     s,
-                    "data = [\"{}\", \"{}\"]\n",
+                    "data = [\"{}\", \"{}\"]",
                     DATA[rng.next(DATA.len())],
                     DATA[rng.next(3)]
                 );

@@ -228,7 +228,7 @@ fn changes(merged: &Inventory, id: &str) -> Vec<String> {
                 format!(
                     "`{}` (via {})",
                     merged.tools[path.origin()].id,
-                    crate::checks::describe_path(merged, path)
+                    crate::inventory::dataflow::describe_path(merged, path)
                 )
             })
             .collect();

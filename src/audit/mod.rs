@@ -314,46 +314,37 @@ pub fn audit(
     };
     findings.retain(|f| selected(f.tool.as_deref()));
     sort_findings(&mut findings);
-    let all_findings = findings.clone();
+    // Scores count every current finding, known ones included.
+    let mut tools = summarise_tools(inv, &findings, options);
+    let score = stack_score(&tools, &findings);
     let baseline = options.known.as_ref().map(|known| {
-        let current: HashSet<&str> = all_findings
-            .iter()
-            .map(|f| f.fingerprint.as_str())
-            .collect();
+        let current: HashSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
         // Only findings of the selected tools can have been fixed here.
         let fixed = known
             .iter()
             .filter(|(print, k)| selected(k.tool.as_deref()) && !current.contains(print))
             .count();
-        findings.retain(|f| !known.covers(f));
-        BaselineSummary {
-            known: all_findings.len() - findings.len(),
-            fixed,
-        }
-    });
-
-    let mut tools = summarise_tools(inv, &all_findings, options);
-    if baseline.is_some() {
-        let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
-        for f in &findings {
+        let mut known_by_tool: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut total = 0;
+        for f in findings.iter().filter(|f| known.covers(f)) {
+            total += 1;
             if let Some(t) = &f.tool {
-                *shown.entry(t.as_str()).or_default() += 1;
-            }
-        }
-        let mut all: BTreeMap<&str, usize> = BTreeMap::new();
-        for f in &all_findings {
-            if let Some(t) = &f.tool {
-                *all.entry(t.as_str()).or_default() += 1;
+                *known_by_tool.entry(t.as_str()).or_default() += 1;
             }
         }
         for t in &mut tools {
-            t.known = all.get(t.id.as_str()).copied().unwrap_or(0)
-                - shown.get(t.id.as_str()).copied().unwrap_or(0);
+            t.known = known_by_tool.get(t.id.as_str()).copied().unwrap_or(0);
         }
+        BaselineSummary {
+            known: total,
+            fixed,
+        }
+    });
+    if let Some(known) = &options.known {
+        findings.retain(|f| !known.covers(f));
     }
     let mut summary = summarise(inv, &flow, &tools, &findings, options);
-    // The score is the stack's, known findings included.
-    summary.score = stack_score(&tools, &all_findings);
+    summary.score = score;
     Ok(AuditResult {
         as_of: options.as_of,
         stack_path: inv.path.clone(),

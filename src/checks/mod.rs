@@ -264,80 +264,25 @@ impl<'a> Context<'a> {
         classes: crate::inventory::model::DataSet,
     ) -> (String, Vec<String>) {
         let tools = &self.inventory.tools;
-        let mut related: Vec<&str> = Vec::new();
-        let mut parts = Vec::new();
+        let mut related: Vec<usize> = Vec::new();
+        let mut parts: Vec<&str> = Vec::new();
         for class in classes.iter() {
-            let Some(p) = self.flow.provenance(self.inventory, tool, class) else {
-                continue;
-            };
-            let sources: Vec<String> = p
-                .paths
-                .iter()
-                .map(|path| {
-                    related.extend(
-                        path.tools()
-                            .into_iter()
-                            .filter(|&i| i != tool)
-                            .map(|i| tools[i].id.as_str()),
-                    );
-                    format!(
-                        "from `{}` via {}",
-                        tools[path.origin()].id,
-                        describe_path(self.inventory, path)
-                    )
-                })
-                .collect();
-            let mut text = format!("{class} {}", join_and(&sources));
-            if p.more > 0 {
-                let at_least = if p.more_is_lower_bound {
-                    "at least "
-                } else {
-                    ""
-                };
-                text.push_str(&format!(" and {at_least}{} more", p.more));
+            if let Some((text, on_paths)) = self.flow.provenance_text(self.inventory, tool, class) {
+                parts.push(text);
+                related.extend(on_paths);
             }
-            parts.push(text);
         }
-        related.sort_unstable();
+        related.sort_by(|&a, &b| tools[a].id.cmp(&tools[b].id));
         related.dedup();
         let text = if parts.is_empty() {
             String::new()
         } else {
             format!(" (inherited: {})", parts.join("; "))
         };
-        (text, related.into_iter().map(str::to_string).collect())
-    }
-}
-
-/// "a", "a and b", "a, b and c".
-fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-/// "crm → ma → chat", or "crm → … (12 tools) → x → chat" for a long path.
-pub fn describe_path(inv: &Inventory, path: &crate::inventory::dataflow::Path) -> String {
-    use crate::inventory::dataflow::Path;
-    let ids = |list: &[usize]| {
-        list.iter()
-            .map(|&i| inv.tools[i].id.as_str())
-            .collect::<Vec<_>>()
-            .join(" → ")
-    };
-    match path {
-        Path::Whole(list) => ids(list),
-        Path::Elided {
-            origin,
-            skipped,
-            tail,
-        } => format!(
-            "{} → … ({skipped} tools) → {}",
-            inv.tools[*origin].id,
-            ids(tail)
-        ),
+        (
+            text,
+            related.into_iter().map(|i| tools[i].id.clone()).collect(),
+        )
     }
 }
 

@@ -107,6 +107,9 @@ pub struct Provenance {
     pub more_is_lower_bound: bool,
 }
 
+/// Provenance in words, and the tools on the paths shown.
+pub type ProvenanceText = (String, Vec<usize>);
+
 /// A path of tool indices from an origin to the tool.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Path {
@@ -156,6 +159,11 @@ pub struct DataFlow {
     /// Tool index by rank.
     by_rank: Vec<usize>,
     classes: Vec<ClassFlow>,
+    /// Provenance per tool and class, computed on first use: several checks
+    /// ask for the same one.
+    provenance: Vec<[std::cell::OnceCell<Option<Provenance>>; 6]>,
+    /// The same, in words, with the tools on the paths shown.
+    provenance_text: Vec<[std::cell::OnceCell<Option<ProvenanceText>>; 6]>,
     /// Tools with a data-flow path to or from the system of record.
     pub connected_to_sor: Option<Vec<bool>>,
 }
@@ -222,6 +230,8 @@ impl DataFlow {
             rank,
             by_rank,
             classes: Vec::new(),
+            provenance: (0..n).map(|_| Default::default()).collect(),
+            provenance_text: (0..n).map(|_| Default::default()).collect(),
             connected_to_sor: None,
         };
         for &class in DataClass::ALL {
@@ -290,10 +300,9 @@ impl DataFlow {
             queue.push_back(i);
         }
         while let Some(v) = queue.pop_front() {
-            let (distance, ranks, saturated) = {
-                let o = nearest[v].as_ref().expect("queued tools have origins");
-                (o.distance, o.ranks.clone(), o.saturated)
-            };
+            // Taken out while its successors are updated (no tool integrates
+            // with itself), so the set is not copied per edge.
+            let here = nearest[v].take().expect("queued tools have origins");
             for &e in &self.outgoing[v] {
                 if !self.carries(e, class, &holds) {
                     continue;
@@ -302,16 +311,19 @@ impl DataFlow {
                 match &mut nearest[w] {
                     None => {
                         nearest[w] = Some(Origins {
-                            distance: distance + 1,
-                            ranks: ranks.clone(),
-                            saturated,
+                            distance: here.distance + 1,
+                            ranks: here.ranks.clone(),
+                            saturated: here.saturated,
                         });
                         queue.push_back(w);
                     }
-                    Some(o) if o.distance == distance + 1 => o.merge(&ranks, saturated),
+                    Some(o) if o.distance == here.distance + 1 => {
+                        o.merge(&here.ranks, here.saturated)
+                    }
                     Some(_) => {}
                 }
             }
+            nearest[v] = Some(here);
         }
 
         // For tools whose nearest origin is one tool `x`: the nearest origins
@@ -496,7 +508,63 @@ impl DataFlow {
 
     /// Where `class` came from into `tool`: `None` when the tool declares it
     /// or no other origin reaches it.
-    pub fn provenance(&self, inv: &Inventory, tool: usize, class: DataClass) -> Option<Provenance> {
+    pub fn provenance(
+        &self,
+        inv: &Inventory,
+        tool: usize,
+        class: DataClass,
+    ) -> Option<&Provenance> {
+        self.provenance[tool][class as usize]
+            .get_or_init(|| self.find_provenance(inv, tool, class))
+            .as_ref()
+    }
+
+    /// "pii from `crm` via crm → ma and from `cdp` via cdp → ma", and the
+    /// tools on those paths other than `tool` (sorted by id, no repeats).
+    pub fn provenance_text(
+        &self,
+        inv: &Inventory,
+        tool: usize,
+        class: DataClass,
+    ) -> Option<&ProvenanceText> {
+        self.provenance_text[tool][class as usize]
+            .get_or_init(|| {
+                let p = self.provenance(inv, tool, class)?;
+                let mut related = Vec::new();
+                let sources: Vec<String> = p
+                    .paths
+                    .iter()
+                    .map(|path| {
+                        related.extend(path.tools().into_iter().filter(|&i| i != tool));
+                        format!(
+                            "from `{}` via {}",
+                            inv.tools[path.origin()].id,
+                            describe_path(inv, path)
+                        )
+                    })
+                    .collect();
+                let mut text = format!("{class} {}", join_and(&sources));
+                if p.more > 0 {
+                    let at_least = if p.more_is_lower_bound {
+                        "at least "
+                    } else {
+                        ""
+                    };
+                    text.push_str(&format!(" and {at_least}{} more", p.more));
+                }
+                related.sort_by(|&a, &b| inv.tools[a].id.cmp(&inv.tools[b].id));
+                related.dedup();
+                Some((text, related))
+            })
+            .as_ref()
+    }
+
+    fn find_provenance(
+        &self,
+        inv: &Inventory,
+        tool: usize,
+        class: DataClass,
+    ) -> Option<Provenance> {
         if inv.tools[tool].data.contains(class) {
             return None;
         }
@@ -543,20 +611,27 @@ impl DataFlow {
                 let candidate = match excluded {
                     None => cf.nearest[w]
                         .as_ref()
-                        .filter(|o| o.distance + 1 == distance && o.ranks.contains(&origin))
+                        .filter(|o| {
+                            o.distance + 1 == distance && o.ranks.binary_search(&origin).is_ok()
+                        })
                         .map(|_| None),
-                    Some(x) => excluding(&cf.nearest, &cf.second, w, x)
-                        .filter(|(d, ranks, _)| d + 1 == distance && ranks.contains(&origin))
-                        .map(|_| {
-                            // Past a tool that also has another origin, its
-                            // nearest set is the one to follow.
-                            let near = cf.nearest[w].as_ref();
-                            if near.is_some_and(|o| o.ranks.iter().any(|&r| r != x)) {
-                                None
-                            } else {
-                                Some(x)
-                            }
-                        }),
+                    Some(x) => {
+                        // Past a tool that also has another origin, its
+                        // nearest set is the one to follow; else its second.
+                        let near = cf.nearest[w].as_ref();
+                        let has_other = near.is_some_and(|o| o.ranks.iter().any(|&r| r != x));
+                        let set = if has_other {
+                            near
+                        } else {
+                            cf.second[w].as_ref()
+                        };
+                        set.filter(|o| {
+                            o.distance + 1 == distance
+                                && origin != x
+                                && o.ranks.binary_search(&origin).is_ok()
+                        })
+                        .map(|_| if has_other { None } else { Some(x) })
+                    }
                 };
                 if let Some(next_excluded) = candidate
                     && step.is_none_or(|(r, _, _)| self.rank[w] < r)
@@ -584,6 +659,37 @@ impl DataFlow {
                 tail,
             }
         }
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// "crm → ma → chat", or "crm → … (12 tools) → x → chat" for a long path.
+pub fn describe_path(inv: &Inventory, path: &Path) -> String {
+    let ids = |list: &[usize]| {
+        list.iter()
+            .map(|&i| inv.tools[i].id.as_str())
+            .collect::<Vec<_>>()
+            .join(" → ")
+    };
+    match path {
+        Path::Whole(list) => ids(list),
+        Path::Elided {
+            origin,
+            skipped,
+            tail,
+        } => format!(
+            "{} → … ({skipped} tools) → {}",
+            inv.tools[*origin].id,
+            ids(tail)
+        ),
     }
 }
 
