@@ -90,12 +90,12 @@ pub fn generate(tools: usize, integrations_per_tool: usize, hub_spokes: usize) -
                 "[[tool.integration]]\nto = \"tool-{to}\"\nmethod = \"api\"\ndirection = \"{dir}\"\n"
             );
             if listed {
-                let _ = writeln!(
-                    s,
-                    "data = [\"{}\", \"{}\"]",
-                    DATA[rng.next(DATA.len())],
-                    DATA[rng.next(3)]
-                );
+                let (a, b) = (DATA[rng.next(DATA.len())], DATA[rng.next(3)]);
+                if a == b {
+                    let _ = writeln!(s, "data = [\"{a}\"]");
+                } else {
+                    let _ = writeln!(s, "data = [\"{a}\", \"{b}\"]");
+                }
             }
             s.push('\n');
         }
