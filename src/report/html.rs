@@ -81,7 +81,9 @@ struct FindingView<'a> {
 struct GraphView {
     width: String,
     height: String,
-    headers: Vec<(String, String)>,
+    node_w: String,
+    node_h: String,
+    headers: Vec<(String, String, String)>,
     nodes: Vec<NodeView>,
     edges: Vec<EdgeView>,
 }
@@ -130,7 +132,13 @@ fn graph_view(g: &Layout) -> GraphView {
     GraphView {
         width: n(g.width),
         height: n(g.height),
-        headers: g.headers.iter().map(|h| (n(h.x), h.text.clone())).collect(),
+        node_w: n(layout::NODE_W),
+        node_h: n(layout::NODE_H),
+        headers: g
+            .headers
+            .iter()
+            .map(|h| (n(h.x), n(h.y), h.text.clone()))
+            .collect(),
         nodes: g
             .nodes
             .iter()

@@ -6,7 +6,8 @@
 //! in each column it crosses, so it never passes behind a box that is not
 //! one of its ends. Between two tool columns there is a label column: each
 //! edge's label sits in the edge's own slot there, so no two labels share a
-//! place. Tools without any integration stand apart in a last column.
+//! place. Tools without any integration stand at the foot of the shortest
+//! tool column, under a caption, where no edge passes.
 //!
 //! Geometry is in SVG user units; text widths are estimated from the font
 //! size (the report has no scripts to measure them).
@@ -15,7 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::audit::{AuditResult, ToolSummary};
 
-pub const NODE_W: f64 = 176.0;
+pub const NODE_W: f64 = 160.0;
 pub const NODE_H: f64 = 40.0;
 /// Space between two boxes in one column.
 const NODE_GAP: f64 = 16.0;
@@ -23,16 +24,19 @@ const NODE_GAP: f64 = 16.0;
 const LABEL_SLOT: f64 = 24.0;
 const PASS_SLOT: f64 = 14.0;
 /// Horizontal room between columns for the slanted parts of edges.
-const COLUMN_GAP: f64 = 40.0;
+const COLUMN_GAP: f64 = 28.0;
 const MARGIN: f64 = 12.0;
 /// Header row above the columns.
 const TOP: f64 = 30.0;
 /// Edge labels: font size 10, at most this many characters.
 pub const LABEL_FONT: f64 = 10.0;
-const LABEL_CHAR_W: f64 = 6.0;
-const LABEL_MAX_CHARS: usize = 34;
+const LABEL_CHAR_W: f64 = 5.6;
+const LABEL_MAX_CHARS: usize = 30;
 const LABEL_H: f64 = 14.0;
-const NAME_MAX_CHARS: usize = 24;
+const NAME_MAX_CHARS: usize = 22;
+/// The caption above the tools without integrations.
+const CAPTION_SLOT: f64 = 20.0;
+const ORPHAN_CAPTION: &str = "No integrations";
 
 #[derive(Debug, Clone)]
 pub struct Node {
@@ -78,6 +82,8 @@ pub struct Edge {
 #[derive(Debug, Clone)]
 pub struct Header {
     pub x: f64,
+    /// Baseline of the text.
+    pub y: f64,
     pub text: String,
 }
 
@@ -236,6 +242,8 @@ enum SlotKind {
     Node(usize),
     /// Edge passing through; `true` where it carries its label.
     Edge(usize, bool),
+    /// The caption above the tools without integrations.
+    Caption,
 }
 
 pub fn layout(result: &AuditResult, serious: &std::collections::HashSet<&str>) -> Layout {
@@ -247,21 +255,19 @@ pub fn layout(result: &AuditResult, serious: &std::collections::HashSet<&str>) -
         .collect();
     let links = links(result, &index);
     let (layer, reversed) = layers(tools.len(), &links);
-    let tool_columns = layer.iter().flatten().max().map_or(0, |m| m + 1);
+    let tool_columns = layer.iter().flatten().max().map_or(1, |m| m + 1);
     // Column 2k holds tools of layer k; column 2k+1 the labels after it.
-    let orphan_column = if tool_columns == 0 {
-        0
-    } else {
-        2 * tool_columns
-    };
-    let columns = orphan_column + 1;
+    let columns = 2 * tool_columns - 1;
     let mut slots: Vec<Vec<SlotKind>> = vec![Vec::new(); columns];
     // Tools in a column start grouped by category, then in inventory order.
     let mut order: Vec<usize> = (0..tools.len()).collect();
     order.sort_by(|&a, &b| tools[a].category.cmp(&tools[b].category).then(a.cmp(&b)));
+    let mut orphans = Vec::new();
     for &v in &order {
-        let c = layer[v].map_or(orphan_column, |l| 2 * l);
-        slots[c].push(SlotKind::Node(v));
+        match layer[v] {
+            Some(l) => slots[2 * l].push(SlotKind::Node(v)),
+            None => orphans.push(v),
+        }
     }
     // Each link's chain of columns, from the lower column to the higher.
     let mut chains: Vec<(usize, usize, usize, usize)> = Vec::new(); // (link, low node, high node, low col)
@@ -289,6 +295,7 @@ pub fn layout(result: &AuditResult, serious: &std::collections::HashSet<&str>) -
     let key = |s: SlotKind| match s {
         SlotKind::Node(v) => (0usize, v),
         SlotKind::Edge(i, _) => (1usize, i),
+        SlotKind::Caption => (2usize, 0),
     };
     let position = |slots: &Vec<Vec<SlotKind>>| -> HashMap<(usize, (usize, usize)), f64> {
         let mut p = HashMap::new();
@@ -301,7 +308,7 @@ pub fn layout(result: &AuditResult, serious: &std::collections::HashSet<&str>) -
     };
     let neighbours = |c: usize, s: SlotKind, side: isize| -> Vec<(usize, (usize, usize))> {
         let nc = c as isize + side;
-        if nc < 0 || nc as usize >= columns || c == orphan_column && tool_columns > 0 {
+        if nc < 0 || nc as usize >= columns {
             return Vec::new();
         }
         let nc = nc as usize;
@@ -327,6 +334,7 @@ pub fn layout(result: &AuditResult, serious: &std::collections::HashSet<&str>) -
                     }
                 }
             }
+            SlotKind::Caption => {}
             SlotKind::Edge(i, _) => {
                 let (low, high, cl) = chain_of[i];
                 let ch = 2 * layer[high].unwrap_or(0);
@@ -350,9 +358,6 @@ pub fn layout(result: &AuditResult, serious: &std::collections::HashSet<&str>) -
             (0..columns.saturating_sub(1)).rev().collect()
         };
         for c in range {
-            if c == orphan_column && tool_columns > 0 {
-                continue;
-            }
             let pos = position(&slots);
             let mut keyed: Vec<(f64, usize, SlotKind)> = slots[c]
                 .iter()
@@ -373,11 +378,35 @@ pub fn layout(result: &AuditResult, serious: &std::collections::HashSet<&str>) -
         }
     }
 
+    // Tools without integrations go to the foot of the shortest tool column.
+    if !orphans.is_empty() {
+        let height = |col: &Vec<SlotKind>| {
+            col.iter()
+                .map(|s| match s {
+                    SlotKind::Node(_) => NODE_H + NODE_GAP,
+                    _ => PASS_SLOT,
+                })
+                .sum::<f64>()
+        };
+        let shortest = (0..tool_columns)
+            .map(|l| 2 * l)
+            .min_by(|&a, &b| {
+                height(&slots[a])
+                    .total_cmp(&height(&slots[b]))
+                    .then(b.cmp(&a))
+            })
+            .unwrap_or(0);
+        if !slots[shortest].is_empty() {
+            slots[shortest].push(SlotKind::Caption);
+        }
+        slots[shortest].extend(orphans.iter().map(|&v| SlotKind::Node(v)));
+    }
+
     // Column widths and x positions.
     let label_text = |i: usize| links[i].labels.join("; ");
     let mut widths = vec![0.0f64; columns];
     for (c, col) in slots.iter().enumerate() {
-        widths[c] = if c % 2 == 0 || c == orphan_column {
+        widths[c] = if c % 2 == 0 {
             NODE_W
         } else {
             col.iter()
@@ -391,15 +420,8 @@ pub fn layout(result: &AuditResult, serious: &std::collections::HashSet<&str>) -
     let mut xs = vec![0.0f64; columns];
     let mut x = MARGIN;
     for c in 0..columns {
-        if c == orphan_column && c > 0 {
-            x += COLUMN_GAP;
-        }
         xs[c] = x;
-        if !slots[c].is_empty() || c % 2 == 0 {
-            x += widths[c] + COLUMN_GAP;
-        } else {
-            x += COLUMN_GAP;
-        }
+        x += widths[c] + COLUMN_GAP;
     }
     let width = x - COLUMN_GAP + MARGIN;
 
@@ -408,6 +430,7 @@ pub fn layout(result: &AuditResult, serious: &std::collections::HashSet<&str>) -
         SlotKind::Node(_) => NODE_H + NODE_GAP,
         SlotKind::Edge(_, true) => LABEL_SLOT,
         SlotKind::Edge(_, false) => PASS_SLOT,
+        SlotKind::Caption => CAPTION_SLOT,
     };
     let column_height = |col: &Vec<SlotKind>| col.iter().map(|s| pitch(*s)).sum::<f64>();
     let tallest = slots.iter().map(column_height).fold(0.0, f64::max);
@@ -498,18 +521,22 @@ pub fn layout(result: &AuditResult, serious: &std::collections::HashSet<&str>) -
         });
     }
 
-    let mut headers = Vec::new();
-    if tool_columns > 0 {
-        headers.push(Header {
-            x: xs[0],
-            text: "Data flows from left to right".into(),
-        });
+    let mut headers = vec![Header {
+        x: xs[0],
+        y: 18.0,
+        text: "Data flows from left to right".into(),
+    }];
+    for (c, col) in slots.iter().enumerate() {
+        if col.contains(&SlotKind::Caption) {
+            headers.push(Header {
+                x: xs[c],
+                y: top_y[&(c, key(SlotKind::Caption))] + CAPTION_SLOT - 6.0,
+                text: ORPHAN_CAPTION.into(),
+            });
+        }
     }
-    if !slots[orphan_column].is_empty() && tool_columns > 0 {
-        headers.push(Header {
-            x: xs[orphan_column],
-            text: "No integrations".into(),
-        });
+    if links.is_empty() {
+        headers[0].text = ORPHAN_CAPTION.into();
     }
     Layout {
         width,
