@@ -79,9 +79,12 @@ impl Rect {
     }
 }
 
+/// An edge: its two ends and the points of its path.
+type EdgePath = (String, String, Vec<(f64, f64)>);
+
 struct Svg {
     nodes: BTreeMap<String, Rect>,
-    edges: Vec<(String, String, Vec<(f64, f64)>)>,
+    edges: Vec<EdgePath>,
     labels: Vec<(String, Rect)>,
 }
 
@@ -160,14 +163,16 @@ fn graph(html: &str) -> Svg {
                     None => {}
                 }
             }
-            Event::Start(e) | Event::Empty(e) if in_graph && e.name().as_ref() == "path" => {
-                if attr(&e, "class").is_some_and(|c| c.split(' ').any(|c| c == "edge")) {
-                    svg.edges.push((
-                        attr(&e, "data-from").unwrap(),
-                        attr(&e, "data-to").unwrap(),
-                        points(&attr(&e, "d").unwrap()),
-                    ));
-                }
+            Event::Start(e) | Event::Empty(e)
+                if in_graph
+                    && e.name().as_ref() == "path"
+                    && attr(&e, "class").is_some_and(|c| c.split(' ').any(|c| c == "edge")) =>
+            {
+                svg.edges.push((
+                    attr(&e, "data-from").unwrap(),
+                    attr(&e, "data-to").unwrap(),
+                    points(&attr(&e, "d").unwrap()),
+                ));
             }
             Event::Eof => return svg,
             _ => {}
