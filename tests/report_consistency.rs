@@ -381,6 +381,18 @@ fn junit_validates_against_the_jenkins_xunit_schema() {
         Some(Severity::Medium),
     ));
     results.push(audited("tests/fixtures/hostile.toml", Some(Severity::High)));
+    // With a baseline the suites carry properties and notes.
+    let inv = load(&root("stack.example.toml"), &LoadOptions::default()).unwrap();
+    let known = results[0]
+        .findings
+        .iter()
+        .step_by(3)
+        .map(|f| f.fingerprint.clone());
+    let options = AuditOptions {
+        known: Some(known.collect()),
+        ..AuditOptions::new("2026-11-22".parse().unwrap())
+    };
+    results.push(audit(&inv, &Catalogue::builtin(), &options).unwrap());
     for (i, result) in results.iter().enumerate() {
         let file = dir.path().join(format!("junit-{i}.xml"));
         std::fs::write(&file, render(result, OutputFormat::Junit)).unwrap();
@@ -398,4 +410,75 @@ fn junit_validates_against_the_jenkins_xunit_schema() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+#[test]
+fn html_and_junit_say_what_a_baseline_left_out() {
+    let full = audited("stack.example.toml", Some(Severity::High));
+    // Half the findings are known; one more known finding no longer occurs.
+    let mut known: std::collections::HashSet<String> = full
+        .findings
+        .iter()
+        .step_by(2)
+        .map(|f| f.fingerprint.clone())
+        .collect();
+    known.insert("0000000000000000".into());
+    let inv = load(&root("stack.example.toml"), &LoadOptions::default()).unwrap();
+    let options = AuditOptions {
+        known: Some(known.clone()),
+        ..AuditOptions::new("2026-11-22".parse().unwrap())
+    };
+    let result = audit(&inv, &Catalogue::builtin(), &options).unwrap();
+    let left_out = known.len() - 1;
+    let sentence = format!("{left_out} known findings left out by --baseline/--base");
+    let html = render(&result, OutputFormat::Html);
+    assert!(
+        html.contains(&format!("{sentence}; 1 known findings fixed")),
+        "HTML"
+    );
+    let junit = render(&result, OutputFormat::Junit);
+    assert!(
+        junit.contains(&format!("{sentence}, 1 known findings fixed")),
+        "JUnit"
+    );
+    assert!(junit.contains(&format!("<property name=\"known\" value=\"{left_out}\"/>")));
+    assert!(junit.contains("<property name=\"fixed\" value=\"1\"/>"));
+    // Without a baseline, neither says anything about known findings.
+    for format in [OutputFormat::Html, OutputFormat::Junit] {
+        assert!(!render(&full, format).contains("known findings"));
+    }
+}
+
+#[test]
+fn junit_skips_a_check_that_could_not_run_for_lack_of_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = dir.path().join("no-sor.toml");
+    std::fs::write(
+        &stack,
+        "schema = 1\n[[tool]]\nid = \"crm\"\nname = \"CRM\"\ncategory = \"crm\"\ndata = [\"pii\"]\n",
+    )
+    .unwrap();
+    let inv = load(&stack, &LoadOptions::default()).unwrap();
+    let result = audit(
+        &inv,
+        &Catalogue::builtin(),
+        &AuditOptions::new("2026-11-22".parse().unwrap()),
+    )
+    .unwrap();
+    let junit = render(&result, OutputFormat::Junit);
+    let case = junit
+        .split("<testcase name=\"integration-no-path-to-sor\"")
+        .nth(1)
+        .unwrap();
+    let case = &case[..case.find("</testcase>").unwrap()];
+    assert!(
+        case.contains("<skipped message=\"not run: the policy names no system_of_record"),
+        "{case}"
+    );
+    // With a system of record the same check runs and passes or fails.
+    let example = render(
+        &audited("stack.example.toml", Some(Severity::High)),
+        OutputFormat::Junit,
+    );
+    assert!(!example.contains("not run:"));
 }
