@@ -251,7 +251,8 @@ fn no_edge_passes_behind_a_box_and_no_labels_overlap_in_the_example() {
     );
 }
 
-/// 40 tools in chains, fans and cycles, with long edges that skip columns.
+/// 40 tools in five tiers: fans, edges that skip tiers, flows both ways and
+/// flows back to an earlier tier (cycles).
 fn tangled_stack() -> String {
     let categories = [
         "crm",
@@ -266,21 +267,25 @@ fn tangled_stack() -> String {
     let mut s = String::from(
         "schema = 1\n[organization]\nname = \"Tangle\"\n[policy]\nsystem_of_record = \"t0\"\n",
     );
+    let tier = |i: usize| i / 8;
     for i in 0..40usize {
         let _ = write!(
             s,
             "\n[[tool]]\nid = \"t{i}\"\nname = \"Tool number {i} with a long product name\"\ncategory = \"{}\"\n",
             categories[i % categories.len()]
         );
-        let mut targets = vec![(i * 7 + 3) % 40, (i + 1) % 40];
-        if i % 5 == 0 {
-            targets.push((i + 13) % 40);
+        let mut targets: Vec<usize> = [(i * 5 + 11) % 40, (i * 3 + 17) % 40, (i + 9) % 40]
+            .into_iter()
+            .filter(|&j| tier(j) > tier(i))
+            .collect();
+        if i % 7 == 3 && i >= 8 {
+            targets.push(i - 8); // back to the tier before: a cycle
         }
-        targets.retain(|&t| t != i && i % 9 != 4);
+        targets.sort();
         targets.dedup();
         for (k, t) in targets.into_iter().enumerate() {
             let method = ["api", "native", "file", "ipaas"][(i + k) % 4];
-            let direction = ["out", "in", "both"][(i + k) % 3];
+            let direction = ["out", "both", "out"][(i + k) % 3];
             let _ = write!(
                 s,
                 "[[tool.integration]]\nto = \"t{t}\"\nmethod = \"{method}\"\ndirection = \"{direction}\"\ndata = [\"pii\", \"customer\"]\n"
@@ -307,10 +312,32 @@ fn no_edge_passes_behind_a_box_in_a_tangled_stack() {
         .collect();
     pairs.sort();
     pairs.dedup();
-    assert!(pairs.len() > 50, "the tangle has {} pairs", pairs.len());
+    assert!(pairs.len() > 40, "the tangle has {} pairs", pairs.len());
     assert_clean_geometry("tangle", &svg, result.tools.len(), pairs.len());
     // Some edges skip columns: they are the ones that used to run behind boxes.
     assert!(svg.edges.iter().any(|(_, _, pts)| pts.len() > 4));
+}
+
+#[test]
+fn a_graph_too_deep_for_a_page_points_to_dot_instead() {
+    let mut s = String::from("schema = 1\n");
+    for i in 0..20 {
+        let _ = write!(
+            s,
+            "\n[[tool]]\nid = \"t{i}\"\nname = \"T{i}\"\ncategory = \"other\"\n"
+        );
+        if i > 0 {
+            let _ = write!(s, "[[tool.integration]]\nto = \"t{}\"\n", i - 1);
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("chain.toml");
+    std::fs::write(&file, s).unwrap();
+    let page = html(&audited(&file));
+    assert!(!page.contains("integration-graph"));
+    assert!(page.contains(
+        "Data flows through chains of up to 20 tools; the graph is drawn here for at most 12; use <code>stackaudit graph --format dot</code>"
+    ));
 }
 
 #[test]

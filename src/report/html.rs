@@ -414,22 +414,31 @@ pub fn render(result: &AuditResult) -> anyhow::Result<String> {
             .map(|(k, v)| (k.to_string(), v, "family"))
             .collect(),
     );
-    let (graph, graph_note) = if result.tools.len() <= MAX_GRAPH_TOOLS {
-        (
-            Some(graph_view(&layout::layout(
-                result,
-                &super::graph::serious(result),
-            ))),
-            None,
-        )
-    } else {
+    let too_many = |what: String| {
+        inline_code(&format!(
+            "{what}; use `stackaudit graph --format dot` to draw it with Graphviz."
+        ))
+    };
+    let (graph, graph_note) = if result.tools.len() > MAX_GRAPH_TOOLS {
         (
             None,
-            Some(inline_code(&format!(
-                "The stack has {} tools; the graph is drawn for at most {MAX_GRAPH_TOOLS}. Use `stackaudit graph --format dot` for large stacks.",
+            Some(too_many(format!(
+                "The stack has {} tools; the graph is drawn here for at most {MAX_GRAPH_TOOLS}",
                 result.tools.len()
             ))),
         )
+    } else {
+        match layout::layout(result, &super::graph::serious(result)) {
+            Ok(g) => (Some(graph_view(&g)), None),
+            Err(deep) => (
+                None,
+                Some(too_many(format!(
+                    "Data flows through chains of up to {} tools; the graph is drawn here for at most {}",
+                    deep.columns,
+                    layout::MAX_TOOL_COLUMNS
+                ))),
+            ),
+        }
     };
     let verdict = match result.fail_on {
         Some(t) if result.fails() => format!(

@@ -246,7 +246,20 @@ enum SlotKind {
     Caption,
 }
 
-pub fn layout(result: &AuditResult, serious: &std::collections::HashSet<&str>) -> Layout {
+/// Longest chain of data flow (in tools) the HTML report draws; beyond it the
+/// picture is wider than any page and the report points to the DOT output.
+pub const MAX_TOOL_COLUMNS: usize = 12;
+
+/// The graph needs more columns than [`MAX_TOOL_COLUMNS`].
+#[derive(Debug, Clone, Copy)]
+pub struct TooDeep {
+    pub columns: usize,
+}
+
+pub fn layout(
+    result: &AuditResult,
+    serious: &std::collections::HashSet<&str>,
+) -> Result<Layout, TooDeep> {
     let tools: Vec<&ToolSummary> = result.tools.iter().collect();
     let index: HashMap<&str, usize> = tools
         .iter()
@@ -256,6 +269,11 @@ pub fn layout(result: &AuditResult, serious: &std::collections::HashSet<&str>) -
     let links = links(result, &index);
     let (layer, reversed) = layers(tools.len(), &links);
     let tool_columns = layer.iter().flatten().max().map_or(1, |m| m + 1);
+    if tool_columns > MAX_TOOL_COLUMNS {
+        return Err(TooDeep {
+            columns: tool_columns,
+        });
+    }
     // Column 2k holds tools of layer k; column 2k+1 the labels after it.
     let columns = 2 * tool_columns - 1;
     let mut slots: Vec<Vec<SlotKind>> = vec![Vec::new(); columns];
@@ -284,87 +302,51 @@ pub fn layout(result: &AuditResult, serious: &std::collections::HashSet<&str>) -
         }
         chains.push((i, low, high, cl));
     }
-    let chain_of: Vec<(usize, usize, usize)> = {
-        let mut v = vec![(0, 0, 0); links.len()];
-        for &(i, low, high, cl) in &chains {
-            v[i] = (low, high, cl);
-        }
-        v
-    };
-    // Neighbours of a slot in the columns either side, for ordering.
+    // Neighbours of each slot in the columns either side, for ordering.
+    type Key = (usize, (usize, usize));
     let key = |s: SlotKind| match s {
         SlotKind::Node(v) => (0usize, v),
         SlotKind::Edge(i, _) => (1usize, i),
         SlotKind::Caption => (2usize, 0),
     };
-    let position = |slots: &Vec<Vec<SlotKind>>| -> HashMap<(usize, (usize, usize)), f64> {
-        let mut p = HashMap::new();
-        for (c, col) in slots.iter().enumerate() {
-            for (r, s) in col.iter().enumerate() {
-                p.insert((c, key(*s)), r as f64);
-            }
+    let mut left: HashMap<Key, Vec<Key>> = HashMap::new();
+    let mut right: HashMap<Key, Vec<Key>> = HashMap::new();
+    for &(i, low, high, cl) in &chains {
+        let ch = 2 * layer[high].unwrap_or(0);
+        let mut chain: Vec<Key> = vec![(cl, (0, low))];
+        chain.extend((cl + 1..ch).map(|c| (c, (1, i))));
+        chain.push((ch, (0, high)));
+        for pair in chain.windows(2) {
+            right.entry(pair[0]).or_default().push(pair[1]);
+            left.entry(pair[1]).or_default().push(pair[0]);
         }
-        p
-    };
-    let neighbours = |c: usize, s: SlotKind, side: isize| -> Vec<(usize, (usize, usize))> {
-        let nc = c as isize + side;
-        if nc < 0 || nc as usize >= columns {
-            return Vec::new();
+    }
+    let mut pos: HashMap<Key, f64> = HashMap::new();
+    for (c, col) in slots.iter().enumerate() {
+        for (r, s) in col.iter().enumerate() {
+            pos.insert((c, key(*s)), r as f64);
         }
-        let nc = nc as usize;
-        let mut out = Vec::new();
-        match s {
-            SlotKind::Node(v) => {
-                for (i, _) in links.iter().enumerate() {
-                    let (low, high, cl) = chain_of[i];
-                    let ch = 2 * layer[high].unwrap_or(0);
-                    let touches = (low == v && side == 1) || (high == v && side == -1);
-                    if !touches {
-                        continue;
-                    }
-                    let other_col = if side == 1 { cl + 1 } else { ch - 1 };
-                    if other_col != nc {
-                        continue;
-                    }
-                    if ch - cl == 1 {
-                        let other = if side == 1 { high } else { low };
-                        out.push((nc, (0, other)));
-                    } else {
-                        out.push((nc, (1, i)));
-                    }
-                }
-            }
-            SlotKind::Caption => {}
-            SlotKind::Edge(i, _) => {
-                let (low, high, cl) = chain_of[i];
-                let ch = 2 * layer[high].unwrap_or(0);
-                if nc == cl {
-                    out.push((nc, (0, low)));
-                } else if nc == ch {
-                    out.push((nc, (0, high)));
-                } else {
-                    out.push((nc, (1, i)));
-                }
-            }
-        }
-        out
-    };
+    }
     // Barycentre sweeps reduce crossings; ties keep the current order.
     for sweep in 0..8 {
-        let side: isize = if sweep % 2 == 0 { -1 } else { 1 };
-        let range: Vec<usize> = if side == -1 {
+        let towards_left = sweep % 2 == 0;
+        let range: Vec<usize> = if towards_left {
             (1..columns).collect()
         } else {
             (0..columns.saturating_sub(1)).rev().collect()
         };
+        let adjacent = if towards_left { &left } else { &right };
         for c in range {
-            let pos = position(&slots);
             let mut keyed: Vec<(f64, usize, SlotKind)> = slots[c]
                 .iter()
                 .enumerate()
                 .map(|(r, s)| {
-                    let ns = neighbours(c, *s, side);
-                    let values: Vec<f64> = ns.iter().filter_map(|k| pos.get(k).copied()).collect();
+                    let values: Vec<f64> = adjacent
+                        .get(&(c, key(*s)))
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|k| pos.get(k).copied())
+                        .collect();
                     let b = if values.is_empty() {
                         r as f64
                     } else {
@@ -375,6 +357,9 @@ pub fn layout(result: &AuditResult, serious: &std::collections::HashSet<&str>) -
                 .collect();
             keyed.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
             slots[c] = keyed.into_iter().map(|k| k.2).collect();
+            for (r, s) in slots[c].iter().enumerate() {
+                pos.insert((c, key(*s)), r as f64);
+            }
         }
     }
 
@@ -538,13 +523,13 @@ pub fn layout(result: &AuditResult, serious: &std::collections::HashSet<&str>) -
     if links.is_empty() {
         headers[0].text = ORPHAN_CAPTION.into();
     }
-    Layout {
+    Ok(Layout {
         width,
         height,
         nodes,
         edges,
         headers,
-    }
+    })
 }
 
 fn label_width(full: &str) -> f64 {
