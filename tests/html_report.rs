@@ -442,4 +442,9 @@ fn the_report_in_headless_chromium_is_accessible_fits_a_phone_and_prints_on_a4()
         "printed on A4, something is wider than the page: {print}"
     );
     assert!(print["graph_width"].as_u64().unwrap() <= page_width);
+    assert_eq!(
+        print["links_without_url"],
+        serde_json::json!([]),
+        "printed links must show their URL"
+    );
 }

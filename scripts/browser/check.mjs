@@ -127,6 +127,12 @@ try {
   await page.emulateMediaType("print");
   await page.setViewport({ width: A4_CONTENT, height: 1000 });
   out.print = { width: A4_CONTENT, ...(await widest()) };
+  // Printed links say where they lead.
+  out.print.links_without_url = await page.evaluate(() =>
+    [...document.querySelectorAll('a[href^="http"]')]
+      .filter((a) => !getComputedStyle(a, "::after").content.includes(a.getAttribute("href")))
+      .map((a) => a.getAttribute("href")),
+  );
   out.print.graph_width = await page.evaluate(
     () => Math.ceil(document.querySelector(".graph svg")?.getBoundingClientRect().width ?? 0),
   );
