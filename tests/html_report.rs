@@ -209,6 +209,18 @@ fn assert_clean_geometry(name: &str, svg: &Svg, tools: usize, edges: usize) {
             }
         }
     }
+    // No edge runs through another edge's label.
+    for (from, to, pts) in &svg.edges {
+        let mine = format!("{from} – {to}");
+        for (ends, l) in svg.labels.iter().filter(|(ends, _)| *ends != mine) {
+            for seg in pts.windows(2) {
+                assert!(
+                    !l.crossed_by(seg[0], seg[1]),
+                    "{name}: edge {mine} runs through the label of {ends}"
+                );
+            }
+        }
+    }
     for (i, (ends, l)) in svg.labels.iter().enumerate() {
         for (other, m) in &svg.labels[i + 1..] {
             assert!(
