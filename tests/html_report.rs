@@ -364,6 +364,14 @@ fn the_graph_has_a_legend_and_words_edges_like_mermaid_and_dot() {
     ] {
         assert!(page.contains(entry), "legend lacks {entry:?}");
     }
+    // The picture comes with the same integrations as a table.
+    let table = page.split("<table class=\"integrations\">").nth(1).unwrap();
+    let table = &table[..table.find("</table>").unwrap()];
+    assert_eq!(
+        table.matches("<tr><td>").count(),
+        graph(&page).edges.len(),
+        "a row per drawn edge"
+    );
     let mermaid = report::graph::mermaid(&result);
     let dot = report::graph::dot(&result);
     for e in &result.edges {

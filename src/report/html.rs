@@ -104,6 +104,11 @@ struct NodeView {
 struct EdgeView {
     from: String,
     to: String,
+    /// Names of the ends and the arrow between them, for the table of
+    /// integrations that accompanies the picture.
+    from_name: String,
+    to_name: String,
+    arrow: &'static str,
     path: String,
     class: &'static str,
     marker_start: bool,
@@ -129,6 +134,12 @@ fn n(v: f64) -> String {
 }
 
 fn graph_view(g: &Layout) -> GraphView {
+    let name_of = |id: &str| {
+        g.nodes
+            .iter()
+            .find(|n| n.id == id)
+            .map_or_else(|| id.to_string(), |n| n.name.clone())
+    };
     GraphView {
         width: n(g.width),
         height: n(g.height),
@@ -166,6 +177,13 @@ fn graph_view(g: &Layout) -> GraphView {
             .map(|e| EdgeView {
                 from: e.from.clone(),
                 to: e.to.clone(),
+                from_name: name_of(&e.from),
+                to_name: name_of(&e.to),
+                arrow: match (e.forward, e.backward) {
+                    (true, true) => "↔",
+                    (false, true) => "←",
+                    _ => "→",
+                },
                 path: e
                     .points
                     .iter()
