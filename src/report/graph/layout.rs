@@ -12,7 +12,7 @@
 //! Geometry is in SVG user units; text widths are estimated from the font
 //! size (the report has no scripts to measure them).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, VecDeque};
 
 use crate::audit::{AuditResult, ToolSummary};
 
@@ -216,11 +216,10 @@ fn layers(n: usize, links: &[Link]) -> (Vec<Option<usize>>, Vec<bool>) {
         indegree[t] += 1;
     }
     let mut layer: Vec<Option<usize>> = vec![None; n];
-    let mut queue: Vec<usize> = (0..n)
+    let mut queue: VecDeque<usize> = (0..n)
         .filter(|&v| indegree[v] == 0 && !out[v].is_empty())
         .collect();
-    queue.reverse();
-    while let Some(v) = queue.pop() {
+    while let Some(v) = queue.pop_front() {
         let l = preds[v]
             .iter()
             .filter_map(|&p| layer[p])
@@ -230,7 +229,7 @@ fn layers(n: usize, links: &[Link]) -> (Vec<Option<usize>>, Vec<bool>) {
         for &w in &succ[v] {
             indegree[w] -= 1;
             if indegree[w] == 0 {
-                queue.insert(0, w);
+                queue.push_back(w);
             }
         }
     }
@@ -534,13 +533,4 @@ pub fn layout(
 
 fn label_width(full: &str) -> f64 {
     (full.chars().count().min(LABEL_MAX_CHARS) as f64) * LABEL_CHAR_W + 8.0
-}
-
-/// Edges by pair of ends, for tests and the report's table fallback.
-pub fn edge_pairs(layout: &Layout) -> BTreeMap<(String, String), &Edge> {
-    layout
-        .edges
-        .iter()
-        .map(|e| ((e.from.clone(), e.to.clone()), e))
-        .collect()
 }
