@@ -101,8 +101,8 @@ fn the_json_schema_covers_every_key_of_the_format() {
 }
 
 #[test]
-fn the_readme_documents_every_key() {
-    let readme = std::fs::read_to_string(root("README.md")).unwrap();
+fn the_inventory_reference_documents_every_key() {
+    let reference = std::fs::read_to_string(root("docs/inventory.md")).unwrap();
     use stackaudit::inventory::spec;
     for table in [
         spec::ROOT,
@@ -118,8 +118,8 @@ fn the_readme_documents_every_key() {
     ] {
         for f in table {
             assert!(
-                readme.contains(&format!("`{}`", f.name)),
-                "README.md does not document `{}`",
+                reference.contains(&format!("`{}`", f.name)),
+                "docs/inventory.md does not document `{}`",
                 f.name
             );
         }

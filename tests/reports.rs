@@ -102,19 +102,50 @@ fn sarif_validates_against_the_official_schema() {
 }
 
 #[test]
-fn junit_is_well_formed_xml_with_a_case_per_check_and_tool() {
+fn junit_is_well_formed_xml_with_a_case_per_check_and_tool_and_finding() {
     for stack in STACKS {
         let result = audited(stack);
         let xml = render(&result, OutputFormat::Junit);
         let cases = count_xml_elements(&xml, "testcase");
-        let stack_level = result
-            .checks
+        let stack_level = |id: &str| {
+            result
+                .check(id)
+                .is_some_and(|c| c.family == "stack" || c.family == "waiver")
+        };
+        // Each check on each audited tool: one case, or one per finding.
+        let mut expected = 0;
+        for tool in result.tools.iter().filter(|t| t.audited) {
+            for check in result.checks.iter().filter(|c| !stack_level(&c.id)) {
+                let n = result
+                    .findings
+                    .iter()
+                    .filter(|f| f.check == check.id && f.tool.as_deref() == Some(&tool.id))
+                    .count();
+                expected += n.max(1);
+            }
+        }
+        // Findings on tools that are not audited, and of stack-level checks
+        // on a tool, are cases of their own.
+        expected += result
+            .findings
             .iter()
-            .filter(|c| c.family == "stack" || c.family == "waiver")
+            .filter(|f| {
+                f.tool.as_deref().is_some_and(|t| {
+                    stack_level(&f.check) || !result.tool(t).is_some_and(|t| t.audited)
+                })
+            })
             .count();
-        let per_tool = result.checks.len() - stack_level;
-        let audited_tools = result.tools.iter().filter(|t| t.audited).count();
-        assert_eq!(cases, stack_level + per_tool * audited_tools, "{stack}");
+        // Stack-level checks: a case per stack finding, or one passing case.
+        for check in result.checks.iter().filter(|c| stack_level(&c.id)) {
+            let of_check = || result.findings.iter().filter(|f| f.check == check.id);
+            let on_stack = of_check().filter(|f| f.tool.is_none()).count();
+            expected += if on_stack > 0 {
+                on_stack
+            } else {
+                usize::from(of_check().count() == 0)
+            };
+        }
+        assert_eq!(cases, expected, "{stack}");
         assert!(count_xml_elements(&xml, "failure") > 0);
     }
 }

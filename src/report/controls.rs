@@ -26,6 +26,36 @@ pub struct ControlView<'a> {
     pub waived_findings: usize,
 }
 
+/// Compares control ids as people read them: runs of digits by their value,
+/// so `SOC2:CC6.1` comes before `SOC2:CC10.1` and `A.5.9` before `A.5.34`.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let bytes = s.as_bytes();
+        for i in 1..=bytes.len() {
+            if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[start].is_ascii_digit() {
+                out.push((bytes[start].is_ascii_digit(), &s[start..i]));
+                start = i;
+            }
+        }
+        out
+    }
+    let (ca, cb) = (chunks(a), chunks(b));
+    for ((da, sa), (db, sb)) in ca.iter().zip(&cb) {
+        let ord = if *da && *db {
+            let (ta, tb) = (sa.trim_start_matches('0'), sb.trim_start_matches('0'));
+            ta.len().cmp(&tb.len()).then_with(|| ta.cmp(tb))
+        } else {
+            sa.cmp(sb)
+        };
+        if ord.is_ne() {
+            return ord;
+        }
+    }
+    ca.len().cmp(&cb.len()).then_with(|| a.cmp(b))
+}
+
 /// Controls in framework order, each with its checks and findings.
 pub fn group(result: &AuditResult) -> Vec<ControlView<'_>> {
     let mut map: BTreeMap<&str, ControlView> = BTreeMap::new();
@@ -62,6 +92,7 @@ pub fn group(result: &AuditResult) -> Vec<ControlView<'_>> {
         }
     }
     let mut views: Vec<ControlView> = map.into_values().collect();
+    views.sort_by(|a, b| natural_cmp(a.control, b.control));
     for v in &mut views {
         v.checks.sort();
         v.tools.sort();
@@ -172,4 +203,37 @@ pub fn json(result: &AuditResult) -> Result<Vec<u8>> {
     })?;
     out.push(b'\n');
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_cmp;
+
+    #[test]
+    fn control_ids_sort_naturally() {
+        let mut ids = vec![
+            "SOC2:CC10.1",
+            "SOC2:CC6.1",
+            "SOC2:CC6.10",
+            "SOC2:CC6.2",
+            "ISO27001:A.5.34",
+            "ISO27001:A.5.9",
+            "GDPR:Art.5",
+            "GDPR:Art.32",
+        ];
+        ids.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            ids,
+            [
+                "GDPR:Art.5",
+                "GDPR:Art.32",
+                "ISO27001:A.5.9",
+                "ISO27001:A.5.34",
+                "SOC2:CC6.1",
+                "SOC2:CC6.2",
+                "SOC2:CC6.10",
+                "SOC2:CC10.1",
+            ]
+        );
+    }
 }

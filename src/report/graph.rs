@@ -1,6 +1,9 @@
 //! The integration graph as Graphviz DOT or Mermaid: tools grouped by
 //! category, edges labelled with method and data classes, tools with high or
-//! critical findings marked.
+//! critical findings marked. The HTML report draws the same graph with
+//! [`layout`], and all three word their edges with [`edge_label`].
+
+pub mod layout;
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
@@ -8,7 +11,8 @@ use std::fmt::Write as _;
 use crate::audit::{AuditResult, ToolSummary};
 use crate::checks::Severity;
 
-fn serious(result: &AuditResult) -> HashSet<&str> {
+/// Tools with unwaived high or critical findings, drawn in red.
+pub fn serious(result: &AuditResult) -> HashSet<&str> {
     result
         .findings
         .iter()
@@ -25,21 +29,25 @@ fn by_category(result: &AuditResult) -> BTreeMap<&str, Vec<&ToolSummary>> {
     map
 }
 
-fn edge_label(method: &str, data: &[String]) -> String {
+/// How an integration is worded on every graph: its method and the data it
+/// carries (an integration that lists no data carries all its source holds).
+pub fn edge_label(method: &str, data: &[String]) -> String {
     if data.is_empty() {
-        method.to_string()
+        format!("{method}: all data")
     } else {
         format!("{method}: {}", data.join(", "))
     }
 }
 
-/// A DOT string literal.
+/// A DOT string literal that Graphviz shows exactly as written: `&` is
+/// escaped too, because Graphviz decodes entities such as `&amp;` in labels.
 fn dot_str(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
+            '&' => out.push_str("&amp;"),
             '\n' | '\r' => out.push(' '),
             c => out.push(c),
         }
@@ -103,7 +111,9 @@ fn mermaid_id(id: &str) -> String {
     format!("t_{}", id.replace('-', "_"))
 }
 
-/// Text inside a quoted Mermaid label: quotes and markup become entities.
+/// Text inside a quoted Mermaid label, shown exactly as written: quotes and
+/// markup become entities, `%` too (so `%%{init: …}%%` in a name cannot
+/// restyle the diagram) and `&` (so `&amp;` is not decoded).
 fn mermaid_text(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
@@ -114,6 +124,8 @@ fn mermaid_text(s: &str) -> String {
             '#' => out.push_str("#35;"),
             '|' => out.push_str("#124;"),
             '`' => out.push_str("#96;"),
+            '%' => out.push_str("#37;"),
+            '&' => out.push_str("#38;"),
             '\n' | '\r' => out.push(' '),
             c => out.push(c),
         }
@@ -187,5 +199,31 @@ mod tests {
     fn labels_are_escaped() {
         assert_eq!(dot_str("a \"b\" \\ c\nd"), "\"a \\\"b\\\" \\\\ c d\"");
         assert_eq!(mermaid_text("<b>\"x\"|y"), "#lt;b#gt;#quot;x#quot;#124;y");
+    }
+
+    #[test]
+    fn mermaid_labels_cannot_carry_directives_or_entities() {
+        let name = "CRM %%{init: {'theme':'dark'}}%% &amp; &#65;";
+        let text = mermaid_text(name);
+        assert!(!text.contains('%'), "{text}");
+        assert!(!text.contains('&'), "{text}");
+        assert_eq!(
+            text,
+            "CRM #37;#37;{init: {'theme':'dark'}}#37;#37; #38;amp; #38;#35;65;"
+        );
+    }
+
+    #[test]
+    fn dot_labels_keep_entities_literal() {
+        assert_eq!(dot_str("A &amp; B &#65;"), "\"A &amp;amp; B &amp;#65;\"");
+    }
+
+    #[test]
+    fn edges_are_worded_alike_with_and_without_data() {
+        assert_eq!(edge_label("api", &[]), "api: all data");
+        assert_eq!(
+            edge_label("native", &["pii".into(), "customer".into()]),
+            "native: pii, customer"
+        );
     }
 }

@@ -3,12 +3,15 @@
 //! No network requests: inline CSS and inline SVG only, no fonts or scripts,
 //! and a Content-Security-Policy that forbids loading anything. All inventory
 //! text goes through askama's auto-escaping; links are emitted only for
-//! `http` and `https` URLs. The page prints cleanly to PDF.
+//! `http` and `https` URLs; backticks in messages become `<code>` after
+//! escaping. The page prints to A4 (nothing wider than the page, links
+//! followed by their URL) and reads on a 390 px phone.
 
 use std::collections::BTreeMap;
 
 use askama::Template;
 
+use super::graph::layout::{self, Layout};
 use crate::audit::{AuditResult, ToolSummary};
 use crate::checks::{Finding, Severity, stack::group_thousands};
 
@@ -27,12 +30,14 @@ struct Page<'a> {
     tools_audited: usize,
     coverage: String,
     total_cost: String,
+    uncounted_cost: Option<String>,
     waived: usize,
+    baseline: Option<String>,
     severity_chart: Chart,
     family_chart: Chart,
     tools: Vec<ToolRow<'a>>,
     stack_findings: Vec<FindingView<'a>>,
-    graph: Option<Graph>,
+    graph: Option<GraphView>,
     graph_note: Option<String>,
     version: &'static str,
 }
@@ -65,37 +70,143 @@ struct FindingView<'a> {
     finding: &'a Finding,
     severity: &'static str,
     title: &'a str,
+    /// Escaped message and remediation, with `code` spans as <code>.
+    message: String,
+    remediation: String,
     controls: String,
     waiver: Option<String>,
 }
 
-struct Graph {
-    width: u32,
-    height: u32,
-    columns: Vec<GraphColumn>,
-    nodes: Vec<GraphNode>,
-    edges: Vec<GraphEdge>,
+/// The laid-out graph with coordinates written as SVG wants them.
+struct GraphView {
+    width: String,
+    height: String,
+    node_w: String,
+    node_h: String,
+    headers: Vec<(String, String, String)>,
+    nodes: Vec<NodeView>,
+    edges: Vec<EdgeView>,
 }
 
-struct GraphColumn {
-    x: u32,
-    label: String,
-}
-
-struct GraphNode {
-    x: u32,
-    y: u32,
-    label: String,
+struct NodeView {
     id: String,
+    name: String,
+    label: String,
+    detail: String,
     class: &'static str,
+    x: String,
+    y: String,
+    text_x: String,
+    name_y: String,
+    detail_y: String,
 }
 
-struct GraphEdge {
+struct EdgeView {
+    from: String,
+    to: String,
+    /// Names of the ends and the arrow between them, for the table of
+    /// integrations that accompanies the picture.
+    from_name: String,
+    to_name: String,
+    arrow: &'static str,
     path: String,
+    class: &'static str,
+    marker_start: bool,
+    marker_end: bool,
+    label_full: String,
     label: String,
-    both: bool,
-    lx: u32,
-    ly: u32,
+    box_x: String,
+    box_y: String,
+    box_w: String,
+    box_h: String,
+    text_x: String,
+    text_y: String,
+}
+
+/// SVG numbers: one decimal at most.
+fn n(v: f64) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    if r.fract() == 0.0 {
+        format!("{r:.0}")
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+fn graph_view(g: &Layout) -> GraphView {
+    let name_of = |id: &str| {
+        g.nodes
+            .iter()
+            .find(|n| n.id == id)
+            .map_or_else(|| id.to_string(), |n| n.name.clone())
+    };
+    GraphView {
+        width: n(g.width),
+        height: n(g.height),
+        node_w: n(layout::NODE_W),
+        node_h: n(layout::NODE_H),
+        headers: g
+            .headers
+            .iter()
+            .map(|h| (n(h.x), n(h.y), h.text.clone()))
+            .collect(),
+        nodes: g
+            .nodes
+            .iter()
+            .map(|node| NodeView {
+                id: node.id.clone(),
+                name: node.name.clone(),
+                label: node.label.clone(),
+                detail: node.detail.clone(),
+                class: match (node.serious, node.retiring) {
+                    (true, true) => "node high retiring",
+                    (true, false) => "node high",
+                    (false, true) => "node retiring",
+                    (false, false) => "node",
+                },
+                x: n(node.x),
+                y: n(node.y),
+                text_x: n(node.x + 8.0),
+                name_y: n(node.y + 17.0),
+                detail_y: n(node.y + 32.0),
+            })
+            .collect(),
+        edges: g
+            .edges
+            .iter()
+            .map(|e| EdgeView {
+                from: e.from.clone(),
+                to: e.to.clone(),
+                from_name: name_of(&e.from),
+                to_name: name_of(&e.to),
+                arrow: match (e.forward, e.backward) {
+                    (true, true) => "↔",
+                    (false, true) => "←",
+                    _ => "→",
+                },
+                path: e
+                    .points
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (x, y))| {
+                        format!("{}{},{}", if i == 0 { "M" } else { "L" }, n(*x), n(*y))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                class: if e.manual { "edge manual" } else { "edge" },
+                marker_start: e.backward,
+                marker_end: e.forward,
+                label_full: e.label.full.clone(),
+                label: e.label.text.clone(),
+                box_x: n(e.label.x),
+                box_y: n(e.label.y),
+                box_w: n(e.label.width),
+                box_h: n(e.label.height),
+                text_x: n(e.label.x + e.label.width / 2.0),
+                text_y: n(e.label.y + e.label.height - 4.0),
+            })
+            .collect(),
+    }
 }
 
 /// Only web links: anything else (`javascript:`, `data:`) is shown as text.
@@ -111,11 +222,49 @@ fn severity_class(s: Severity) -> &'static str {
     s.as_str()
 }
 
+/// HTML-escapes `s` and renders Markdown code spans (`` `id` ``) as
+/// `<code>`; an unmatched backtick stays as it is.
+fn inline_code(s: &str) -> String {
+    fn escape(s: &str, out: &mut String) {
+        for c in s.chars() {
+            match c {
+                '&' => out.push_str("&#38;"),
+                '<' => out.push_str("&#60;"),
+                '>' => out.push_str("&#62;"),
+                '"' => out.push_str("&#34;"),
+                '\'' => out.push_str("&#39;"),
+                c => out.push(c),
+            }
+        }
+    }
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(start) = rest.find('`') {
+        let Some(len) = rest[start + 1..].find('`') else {
+            break;
+        };
+        escape(&rest[..start], &mut out);
+        let code = &rest[start + 1..start + 1 + len];
+        if code.is_empty() {
+            out.push_str("``");
+        } else {
+            out.push_str("<code>");
+            escape(code, &mut out);
+            out.push_str("</code>");
+        }
+        rest = &rest[start + 2 + len..];
+    }
+    escape(rest, &mut out);
+    out
+}
+
 fn finding_view<'a>(result: &'a AuditResult, f: &'a Finding) -> FindingView<'a> {
     FindingView {
         finding: f,
         severity: severity_class(f.severity),
         title: result.check(&f.check).map_or("", |c| c.title.as_str()),
+        message: inline_code(&f.message),
+        remediation: inline_code(&f.remediation),
         controls: f.controls.join(", "),
         waiver: f.waiver.as_ref().map(|w| {
             format!(
@@ -155,109 +304,60 @@ fn bar_chart(rows: Vec<(String, usize, &'static str)>) -> Chart {
     }
 }
 
-fn graph(result: &AuditResult) -> Graph {
-    const COL_W: u32 = 200;
-    const NODE_W: u32 = 160;
-    const NODE_H: u32 = 34;
-    const ROW_H: u32 = 52;
-    const TOP: u32 = 40;
-    let mut by_category: BTreeMap<&str, Vec<&ToolSummary>> = BTreeMap::new();
-    for t in &result.tools {
-        by_category.entry(t.category.as_str()).or_default().push(t);
-    }
-    let serious: std::collections::HashSet<&str> = result
-        .findings
-        .iter()
-        .filter(|f| !f.is_waived() && f.severity >= Severity::High)
-        .filter_map(|f| f.tool.as_deref())
-        .collect();
-    let mut columns = Vec::new();
-    let mut nodes = Vec::new();
-    let mut position: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
-    let mut tallest = 0;
-    for (c, (category, tools)) in by_category.iter().enumerate() {
-        let x = 20 + c as u32 * COL_W;
-        columns.push(GraphColumn {
-            x,
-            label: category.to_string(),
-        });
-        for (r, t) in tools.iter().enumerate() {
-            let y = TOP + r as u32 * ROW_H;
-            position.insert(t.id.as_str(), (x, y));
-            let class = if serious.contains(t.id.as_str()) {
-                "node high"
-            } else if t.status == "retiring" {
-                "node retiring"
-            } else {
-                "node"
-            };
-            let mut label = t.name.clone();
-            if label.chars().count() > 22 {
-                label = label.chars().take(21).collect::<String>() + "…";
-            }
-            nodes.push(GraphNode {
-                x,
-                y,
-                label,
-                id: t.id.clone(),
-                class,
-            });
-        }
-        tallest = tallest.max(tools.len() as u32);
-    }
-    let mut edges = Vec::new();
-    for e in &result.edges {
-        let (Some(&(x1, y1)), Some(&(x2, y2))) =
-            (position.get(e.from.as_str()), position.get(e.to.as_str()))
-        else {
+/// The annual cost of the tools, one sum per currency. Amounts without a
+/// currency are never added into one: they are returned apart.
+fn cost_totals<'a>(tools: impl Iterator<Item = &'a ToolSummary>) -> (String, Option<String>) {
+    let mut costs: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut uncounted = (0usize, 0.0f64);
+    for t in tools {
+        let Some(c) = t.annual_cost.filter(|c| *c > 0.0) else {
             continue;
         };
-        // Data flows from source to target: `in` reverses the declared pair.
-        let ((sx, sy), (tx, ty)) = if e.direction == "in" {
-            ((x2, y2), (x1, y1))
-        } else {
-            ((x1, y1), (x2, y2))
-        };
-        let (sx, tx) = if sx <= tx {
-            (sx + NODE_W, tx)
-        } else {
-            (sx, tx + NODE_W)
-        };
-        let (sy, ty) = (sy + NODE_H / 2, ty + NODE_H / 2);
-        let mid = (sx + tx) / 2;
-        let path = if sx == tx {
-            format!("M{sx},{sy} C{},{sy} {},{ty} {tx},{ty}", sx + 60, tx + 60)
-        } else {
-            format!("M{sx},{sy} C{mid},{sy} {mid},{ty} {tx},{ty}")
-        };
-        let data = if e.data.is_empty() {
-            "all data".to_string()
-        } else {
-            e.data.join(", ")
-        };
-        edges.push(GraphEdge {
-            path,
-            label: format!("{}: {data}", e.method),
-            both: e.direction == "both",
-            lx: mid,
-            ly: (sy + ty) / 2 - 4,
-        });
+        match t
+            .currency
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            Some(currency) => *costs.entry(currency).or_default() += c,
+            None => {
+                uncounted.0 += 1;
+                uncounted.1 += c;
+            }
+        }
     }
-    Graph {
-        width: 40 + by_category.len() as u32 * COL_W,
-        height: TOP + tallest * ROW_H + 20,
-        columns,
-        nodes,
-        edges,
-    }
+    let total = if costs.is_empty() {
+        "—".to_string()
+    } else {
+        costs
+            .iter()
+            .map(|(cur, v)| format!("{} {cur}", group_thousands(*v)))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    let apart = (uncounted.0 > 0).then(|| {
+        format!(
+            "Not included: {} for {} tool{} with no currency given",
+            group_thousands(uncounted.1),
+            uncounted.0,
+            if uncounted.0 == 1 { "" } else { "s" }
+        )
+    });
+    (total, apart)
 }
 
 pub fn render(result: &AuditResult) -> anyhow::Result<String> {
     let s = &result.summary;
     let grouped = super::by_tool(&result.findings);
-    let mut tools: Vec<&ToolSummary> = result.tools.iter().filter(|t| t.audited).collect();
-    tools.sort_by(|a, b| a.score.cmp(&b.score).then(a.id.cmp(&b.id)));
     let empty = Vec::new();
+    // A tool that is not audited (retiring) can still have findings: it is
+    // listed then, so that every finding appears in the report.
+    let mut tools: Vec<&ToolSummary> = result
+        .tools
+        .iter()
+        .filter(|t| t.audited || grouped.contains_key(t.id.as_str()))
+        .collect();
+    tools.sort_by(|a, b| a.score.cmp(&b.score).then(a.id.cmp(&b.id)));
     let tool_rows = tools
         .into_iter()
         .map(|t| {
@@ -288,10 +388,14 @@ pub fn render(result: &AuditResult) -> anyhow::Result<String> {
                     })
                     .unwrap_or_else(|| "—".into()),
                 renewal: t.renewal.map_or("—".into(), |d| d.to_string()),
-                counts: if counts.is_empty() {
-                    "none".into()
-                } else {
-                    counts.join(", ")
+                counts: match (counts.is_empty(), result.baseline.is_some()) {
+                    (true, false) => "none".into(),
+                    (true, true) if t.known == 0 => "none".into(),
+                    (true, true) => format!("none new ({} known left out)", t.known),
+                    (false, true) if t.known > 0 => {
+                        format!("{} ({} known left out)", counts.join(", "), t.known)
+                    }
+                    (false, _) => counts.join(", "),
                 },
                 score_class: match t.score {
                     80.. => "good",
@@ -302,23 +406,7 @@ pub fn render(result: &AuditResult) -> anyhow::Result<String> {
             }
         })
         .collect();
-    let mut costs: BTreeMap<String, f64> = BTreeMap::new();
-    for t in result.tools.iter().filter(|t| t.audited) {
-        if let Some(c) = t.annual_cost.filter(|c| *c > 0.0) {
-            *costs
-                .entry(t.currency.clone().unwrap_or_default())
-                .or_default() += c;
-        }
-    }
-    let total_cost = if costs.is_empty() {
-        "—".to_string()
-    } else {
-        costs
-            .iter()
-            .map(|(cur, v)| format!("{} {cur}", group_thousands(*v)).trim().to_string())
-            .collect::<Vec<_>>()
-            .join(" + ")
-    };
+    let (total_cost, uncounted_cost) = cost_totals(result.tools.iter().filter(|t| t.audited));
     let severity_chart = bar_chart(
         Severity::DESCENDING
             .iter()
@@ -344,16 +432,31 @@ pub fn render(result: &AuditResult) -> anyhow::Result<String> {
             .map(|(k, v)| (k.to_string(), v, "family"))
             .collect(),
     );
-    let (graph, graph_note) = if result.tools.len() <= MAX_GRAPH_TOOLS {
-        (Some(graph(result)), None)
-    } else {
+    let too_many = |what: String| {
+        inline_code(&format!(
+            "{what}; use `stackaudit graph --format dot` to draw it with Graphviz."
+        ))
+    };
+    let (graph, graph_note) = if result.tools.len() > MAX_GRAPH_TOOLS {
         (
             None,
-            Some(format!(
-                "The stack has {} tools; the graph is drawn for at most {MAX_GRAPH_TOOLS}. Use `stackaudit graph --format dot` for large stacks.",
+            Some(too_many(format!(
+                "The stack has {} tools; the graph is drawn here for at most {MAX_GRAPH_TOOLS}",
                 result.tools.len()
-            )),
+            ))),
         )
+    } else {
+        match layout::layout(result, &super::graph::serious(result)) {
+            Ok(g) => (Some(graph_view(&g)), None),
+            Err(deep) => (
+                None,
+                Some(too_many(format!(
+                    "Data flows through chains of up to {} tools; the graph is drawn here for at most {}",
+                    deep.columns,
+                    layout::MAX_TOOL_COLUMNS
+                ))),
+            ),
+        }
     };
     let verdict = match result.fail_on {
         Some(t) if result.fails() => format!(
@@ -383,7 +486,14 @@ pub fn render(result: &AuditResult) -> anyhow::Result<String> {
             )
         }),
         total_cost,
+        uncounted_cost,
         waived: s.waived,
+        baseline: result.baseline.map(|b| {
+            format!(
+                "{} known findings left out by --baseline/--base; {} known findings fixed",
+                b.known, b.fixed
+            )
+        }),
         severity_chart,
         family_chart,
         tools: tool_rows,
@@ -402,7 +512,55 @@ pub fn render(result: &AuditResult) -> anyhow::Result<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_url;
+    use super::{cost_totals, inline_code, safe_url};
+    use crate::audit::ToolSummary;
+
+    fn tool(cost: Option<f64>, currency: Option<&str>) -> ToolSummary {
+        ToolSummary {
+            id: "t".into(),
+            name: "T".into(),
+            vendor: None,
+            category: "crm".into(),
+            status: "active".into(),
+            owner: None,
+            annual_cost: cost,
+            currency: currency.map(str::to_string),
+            renewal: None,
+            url: None,
+            score: 100,
+            audited: true,
+            known: 0,
+        }
+    }
+
+    #[test]
+    fn costs_without_a_currency_are_never_summed_into_one() {
+        let tools = [
+            tool(Some(265_800.0), Some("EUR")),
+            tool(Some(200_000.0), None),
+            tool(Some(75_000.0), Some(" ")),
+            tool(Some(1_000.0), Some("USD")),
+        ];
+        let (total, apart) = cost_totals(tools.iter());
+        assert_eq!(total, "265,800 EUR + 1,000 USD");
+        assert_eq!(
+            apart.as_deref(),
+            Some("Not included: 275,000 for 2 tools with no currency given")
+        );
+        let (total, apart) = cost_totals([tool(Some(5.0), None)].iter());
+        assert_eq!(total, "—");
+        assert!(apart.unwrap().contains("1 tool with"));
+    }
+
+    #[test]
+    fn code_spans_become_code_after_escaping() {
+        assert_eq!(
+            inline_code("the category `advertising` <b> & `x<y>`"),
+            "the category <code>advertising</code> &#60;b&#62; &#38; <code>x&#60;y&#62;</code>"
+        );
+        assert_eq!(inline_code("one ` left"), "one ` left");
+        assert_eq!(inline_code("``"), "``");
+    }
 
     #[test]
     fn only_web_links_are_links() {
