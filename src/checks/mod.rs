@@ -239,23 +239,28 @@ impl Param {
             if Severity::parse(s).is_none() {
                 let names = Severity::DESCENDING.map(Severity::as_str);
                 let hint = crate::diagnostic::did_you_mean(&s.to_ascii_lowercase(), names)
-                    .map(|m| format!("did you mean `{m}`? "))
+                    .map(|m| format!("; did you mean `{m}`?"))
                     .unwrap_or_default();
                 return Err(format!(
-                    "unknown severity \"{}\"; {hint}accepted: {}",
+                    "must be a severity name, found \"{}\"{hint}",
                     crate::diagnostic::truncate_chars(s, 40),
-                    names.join(", ")
                 ));
             }
             return Ok(());
         }
         match (&self.value, value) {
             (J::Number(d), J::Number(n)) if d.is_i64() => {
-                let Some(i) = n.as_i64().or_else(|| whole_f64(n)) else {
-                    return Err(format!("must be a whole number, found {n}"));
+                let out_of_range = || Err(format!("must be {}, found {n}", self.accepts()));
+                let i = match n.as_i64().or_else(|| whole_f64(n)) {
+                    Some(i) => i,
+                    None if n.as_f64().is_some_and(|f| f.fract() != 0.0) => {
+                        return Err(format!("must be a whole number, found {n}"));
+                    }
+                    // Whole, but past what an integer holds.
+                    None => return out_of_range(),
                 };
                 if self.min.is_some_and(|lo| i < lo) || self.max.is_some_and(|hi| i > hi) {
-                    return Err(format!("must be {}, found {i}", self.accepts()));
+                    return out_of_range();
                 }
                 Ok(())
             }
@@ -685,6 +690,102 @@ pub fn add_days(date: Date, days: i64) -> Date {
     match jiff::Span::new().try_days(days) {
         Ok(span) => date.checked_add(span).unwrap_or(saturated),
         Err(_) => saturated,
+    }
+}
+
+#[cfg(test)]
+mod param_tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_parameter_declares_what_it_accepts() {
+        for def in Catalogue::builtin().checks {
+            for (name, p) in &def.params {
+                assert!(p.doc.is_some(), "{}.{name} has no doc", def.id);
+                match &p.value {
+                    serde_json::Value::Number(_) => assert!(
+                        p.min.is_some() && p.max.is_some(),
+                        "{}.{name} declares no range",
+                        def.id
+                    ),
+                    serde_json::Value::String(_) => assert_eq!(
+                        p.kind,
+                        Some(ParamKind::Severity),
+                        "{}.{name} accepts any string",
+                        def.id
+                    ),
+                    other => panic!("{}.{name}: unexpected default {other}", def.id),
+                }
+            }
+        }
+    }
+
+    fn days() -> Param {
+        toml::from_str::<BTreeMap<String, Param>>(
+            "days = { default = 90, min = 0, max = 36525, doc = \"d\" }",
+        )
+        .unwrap()
+        .remove("days")
+        .unwrap()
+    }
+
+    #[test]
+    fn integer_parameters_take_whole_numbers_within_their_range() {
+        let p = days();
+        assert_eq!(p.check(&serde_json::json!(90.0)), Ok(()));
+        assert_eq!(p.normalise(&serde_json::json!(90.0)), serde_json::json!(90));
+        assert_eq!(
+            p.check(&serde_json::json!(90.5)),
+            Err("must be a whole number, found 90.5".to_string())
+        );
+        assert_eq!(
+            p.check(&serde_json::json!(7_304_485)),
+            Err("must be an integer from 0 to 36525, found 7304485".to_string())
+        );
+        assert_eq!(
+            p.check(&serde_json::json!(i64::MIN)),
+            Err("must be an integer from 0 to 36525, found -9223372036854775808".to_string())
+        );
+        assert_eq!(
+            p.check(&serde_json::json!(1e300)),
+            Err("must be an integer from 0 to 36525, found 1e+300".to_string())
+        );
+        assert!(
+            p.check(&serde_json::json!("90"))
+                .unwrap_err()
+                .contains("must be a number")
+        );
+    }
+
+    #[test]
+    fn severity_parameters_suggest_the_name_meant() {
+        let p: BTreeMap<String, Param> =
+            toml::from_str("s = { default = \"medium\", kind = \"severity\" }").unwrap();
+        let p = &p["s"];
+        assert_eq!(p.check(&serde_json::json!("high")), Ok(()));
+        assert_eq!(
+            p.check(&serde_json::json!("hihg")),
+            Err("must be a severity name, found \"hihg\"; did you mean `high`?".to_string())
+        );
+        assert!(p.check(&serde_json::json!(3)).is_err());
+    }
+
+    #[test]
+    fn definitions_with_an_inconsistent_parameter_are_refused() {
+        for bad in [
+            "p = { default = 5, min = 10 }",
+            "p = { default = 5, min = 3, max = 1 }",
+            "p = { default = \"x\", kind = \"severity\" }",
+            "p = { default = \"x\", min = 1 }",
+            "p = { default = 1, maximum = 3 }",
+        ] {
+            assert!(
+                toml::from_str::<BTreeMap<String, Param>>(bad).is_err(),
+                "{bad}"
+            );
+        }
+        let plain: BTreeMap<String, Param> = toml::from_str("p = 5").unwrap();
+        assert_eq!(plain["p"].value, serde_json::json!(5));
     }
 }
 

@@ -110,7 +110,7 @@ fn join(ctx: &str, key: &str) -> String {
 /// A tool's name in paths: its id when it has a usable one, else its position.
 fn item_ctx(ctx: &str, key: &str, item: &Node, index: usize) -> String {
     let label = match (key, item.get("id").and_then(Node::as_str)) {
-        ("tool", Some(id)) if is_slug(id) => id.to_string(),
+        ("tool", Some(id)) if is_slug(id) && id.len() <= MAX_ID_LEN => id.to_string(),
         _ => (index + 1).to_string(),
     };
     format!("{}[{label}]", join(ctx, key))
@@ -565,12 +565,12 @@ fn unknown_value(loc: Loc, key: &str, value: &str, allowed: &[&str]) -> Diagnost
     }
 }
 
-/// `"de\u{200b}"`: a string quoted with its invisible characters escaped,
-/// so a message never shows a code that looks valid.
+/// `"de\u{200b}"`: a string quoted with everything but printable ASCII
+/// escaped, so a message never shows a code that looks valid.
 fn escape_invisible(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
-        if c.is_ascii_graphic() || (!c.is_whitespace() && !c.is_control() && !is_invisible(c)) {
+        if c.is_ascii_graphic() {
             out.push(c);
         } else {
             out.push_str(&format!("\\u{{{:04x}}}", c as u32));
@@ -578,10 +578,6 @@ fn escape_invisible(s: &str) -> String {
     }
     out.push('"');
     out
-}
-
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
 }
 
 fn is_yaml11_true(s: &str) -> bool {
