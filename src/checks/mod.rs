@@ -289,9 +289,9 @@ impl Param {
 /// A float that is a whole number inside the i64 range, as an integer.
 fn whole_f64(n: &serde_json::Number) -> Option<i64> {
     let f = n.as_f64()?;
-    // 2^63 is exactly representable; anything at or above it does not fit.
-    (f.fract() == 0.0 && f >= -9.223_372_036_854_775_808e18 && f < 9.223_372_036_854_775_808e18)
-        .then_some(f as i64)
+    // -2^63 and 2^63 are exact as floats; i64 holds [-2^63, 2^63).
+    const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+    (f.fract() == 0.0 && (-TWO_POW_63..TWO_POW_63).contains(&f)).then_some(f as i64)
 }
 
 fn describe_json(v: &serde_json::Value) -> String {
