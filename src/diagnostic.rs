@@ -125,6 +125,55 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// "Did you mean" over a large set of ids (tool ids), with bounded work per
+/// word: ids are indexed by first character and length, and only those that
+/// start like the word and are within a few characters of its length are
+/// compared (a typo adds, drops or swaps a character or two; a missing
+/// suffix such as `-eu` is three), at most [`MAX_INDEXED_CANDIDATES`] of them.
+pub struct Suggester<'a> {
+    by_start_and_len: std::collections::BTreeMap<(u8, usize), Vec<&'a str>>,
+}
+
+/// Candidates compared per word by a [`Suggester`].
+pub const MAX_INDEXED_CANDIDATES: usize = 1_000;
+
+impl<'a> Suggester<'a> {
+    pub fn new(ids: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut by_start_and_len: std::collections::BTreeMap<(u8, usize), Vec<&'a str>> =
+            Default::default();
+        for id in ids {
+            if let Some(&first) = id.as_bytes().first()
+                && id.len() <= MAX_SUGGESTION_LEN
+            {
+                by_start_and_len
+                    .entry((first, id.len()))
+                    .or_default()
+                    .push(id);
+            }
+        }
+        for ids in by_start_and_len.values_mut() {
+            ids.sort_unstable();
+        }
+        Suggester { by_start_and_len }
+    }
+
+    pub fn suggest(&self, word: &str) -> Option<&'a str> {
+        let (Some(&first), n) = (word.as_bytes().first(), word.len()) else {
+            return None;
+        };
+        if n > MAX_SUGGESTION_LEN {
+            return None;
+        }
+        let slack = 3.max(n / 3);
+        let candidates = self
+            .by_start_and_len
+            .range((first, n.saturating_sub(slack))..=(first, n + slack))
+            .flat_map(|(_, ids)| ids.iter().copied())
+            .take(MAX_INDEXED_CANDIDATES);
+        did_you_mean(word, candidates)
+    }
+}
+
 /// The first `max` characters of `s`, with "…" when some were cut.
 pub fn truncate_chars(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
     match s.char_indices().nth(max) {
@@ -170,6 +219,24 @@ mod tests {
         let near = "x".repeat(MAX_SUGGESTION_LEN);
         assert_eq!(did_you_mean(&near, [near.as_str()]), Some(near.as_str()));
         assert_eq!(did_you_mean("crm", ["crm-and-a-very-long-suffix"]), None);
+    }
+
+    #[test]
+    fn indexed_suggestions_compare_ids_of_a_similar_length_only() {
+        let ids: Vec<String> = (0..50_000).map(|i| format!("tool-{i}")).collect();
+        let s = Suggester::new(
+            ids.iter()
+                .map(String::as_str)
+                .chain(["salesforce", "hubspot"]),
+        );
+        assert_eq!(s.suggest("salesforse"), Some("salesforce"));
+        assert_eq!(s.suggest("hubspt"), Some("hubspot"));
+        assert_eq!(s.suggest(&"x".repeat(300)), None);
+        let started = std::time::Instant::now();
+        for i in 0..100 {
+            s.suggest(&format!("missing-tool-{i}"));
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]

@@ -1022,12 +1022,11 @@ impl Builder<'_> {
         for id in external {
             ids.entry(id.as_str()).or_default();
         }
-        // Suggestions come from a sorted list, so they do not depend on
-        // hashing order; each costs a bounded scan (see `did_you_mean`).
-        let mut known: Vec<&str> = ids.keys().copied().collect();
-        known.sort_unstable();
+        // Suggestions come from sorted, length-bucketed ids, so they do not
+        // depend on hashing order and each costs a bounded scan.
+        let known = crate::diagnostic::Suggester::new(ids.keys().copied());
         let suggest = |name: &str| -> String {
-            match did_you_mean(name, known.iter().copied()) {
+            match known.suggest(name) {
                 Some(m) => format!("did you mean `{m}`?"),
                 None => "name the `id` of a [[tool]] in this inventory".to_string(),
             }
