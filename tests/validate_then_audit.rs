@@ -241,3 +241,47 @@ fn parameters_at_their_extremes_are_accepted_and_audited() {
         }
     }
 }
+
+#[test]
+fn many_unknown_references_are_counted_after_the_first_hundred() {
+    // 20,000 tools, each integrating into a missing id: one suggestion each
+    // for the first hundred, then a count, in bounded time.
+    let mut text = String::from("schema = 1\n");
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "[[tool]]\nid = \"tool-{i}\"\nname = \"T\"\ncategory = \"other\"\n[[tool.integration]]\nto = \"tool-{i}-gone\"\n"
+        ));
+    }
+    let started = std::time::Instant::now();
+    let err = load_str(&text, Format::Toml, "many.toml").unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(err.diagnostics.len(), 101);
+    assert_eq!(
+        err.diagnostics[100].message,
+        "and 19900 more unknown references"
+    );
+    let help = err.diagnostics[0].help.as_deref().unwrap();
+    assert!(help.starts_with("did you mean `tool-"), "{help}");
+}
+
+#[test]
+fn a_category_repeated_fifty_thousand_times_is_an_error_not_fifty_thousand_findings() {
+    let mut text = format!(
+        "schema = 1\n[policy]\nexclusive_categories = [{}]\n",
+        vec!["\"crm\""; 50_000].join(", ")
+    );
+    for i in 0..2_000 {
+        text.push_str(&format!(
+            "[[tool]]\nid = \"t{i}\"\nname = \"T\"\ncategory = \"crm\"\n"
+        ));
+    }
+    let err = load_str(&text, Format::Toml, "dup.toml").unwrap_err();
+    assert_eq!(err.diagnostics.len(), 49_999);
+    assert!(err.diagnostics[0].message.contains("lists \"crm\" twice"));
+    let shown = err.to_string();
+    assert!(
+        shown.ends_with("dup.toml: and 49499 more problems\ndup.toml: 49999 problems found"),
+        "{}",
+        &shown[shown.len() - 200..]
+    );
+}

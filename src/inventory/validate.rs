@@ -235,7 +235,7 @@ impl Checker<'_> {
                     let range = if *max == i64::MAX {
                         format!("at least {min}")
                     } else {
-                        format!("from {min} to {max}")
+                        format!("an integer from {min} to {max}")
                     };
                     self.errors.push(Diagnostic::at(
                         node.loc,
