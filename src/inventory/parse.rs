@@ -89,7 +89,19 @@ fn toml_node(
                 .help(format!("integers run from {} to {}", i64::MIN, i64::MAX)));
             }
         },
-        DeValue::Float(f) => Value::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
+        DeValue::Float(f) => {
+            let text = f.as_str();
+            let value: f64 = text.replace('_', "").parse().unwrap_or(f64::NAN);
+            // `inf` and `nan` are TOML literals; 1e400 is a number past f64.
+            if value.is_infinite() && !text.contains("inf") {
+                return Err(Diagnostic::at(
+                    loc,
+                    format!("the number `{text}` is too large to hold"),
+                )
+                .help("numbers run up to about 1.8e308"));
+            }
+            Value::Float(value)
+        }
         DeValue::Boolean(b) => Value::Bool(*b),
         DeValue::Datetime(d) => Value::Datetime(d.to_string()),
         DeValue::Array(a) => Value::Array(
@@ -210,6 +222,16 @@ fn friendly_yaml_error(loc: Loc, message: &str) -> Diagnostic {
     }
     if message.contains("recursion limit") {
         return depth_error(loc);
+    }
+    if let Some(rest) = message.strip_prefix("non-finite float `") {
+        let number = rest.split('`').next().unwrap_or(rest);
+        let lower = number.to_ascii_lowercase();
+        if !lower.contains("inf") && !lower.contains("nan") {
+            return Diagnostic::at(loc, format!("the number `{number}` is too large to hold"))
+                .help("numbers run up to about 1.8e308");
+        }
+        return Diagnostic::at(loc, format!("`{number}` is not a finite number"))
+            .help("write a number such as 24 or 0.5");
     }
     if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
         let key = rest

@@ -182,7 +182,17 @@ impl Checker<'_> {
             return;
         }
         match ty {
-            Ty::Any => {}
+            Ty::Any => {
+                // Parameter values become JSON, which has no infinity or NaN.
+                if let Value::Float(f) = node.value
+                    && !f.is_finite()
+                {
+                    self.errors.push(Diagnostic::at(
+                        node.loc,
+                        format!("`{path}` must be a finite number, found {f}"),
+                    ));
+                }
+            }
             Ty::Str => {
                 self.expect_str(node, path, "a string");
             }
