@@ -423,10 +423,7 @@ fn json_node(
                         loc,
                         format!("the number `{}` is too large to hold", n.value),
                     )
-                    .help(format!(
-                        "numbers run up to about 1.8e308 ({} for whole numbers)",
-                        i64::MAX
-                    )));
+                    .help("numbers run up to about 1.8e308"));
                 }
             },
         },
