@@ -241,10 +241,8 @@ pub fn configure(
     }
     if errors.is_empty() {
         Ok((defs, severities))
-    } else if errors.len() > 1 {
-        errors.sort_by_key(|d| d.loc);
-        Err(InputError::new(inv.path.clone(), errors))
     } else {
+        errors.sort_by_key(|d| d.loc);
         Err(InputError::new(inv.path.clone(), errors))
     }
 }

@@ -308,7 +308,7 @@ impl Checker<'_> {
                                 node.loc,
                                 format!(
                                     "unknown region code {} in `{path}`: {why}",
-                                    escape_invisible(&crate::diagnostic::truncate_chars(s, 40))
+                                    quote_escaped(&crate::diagnostic::truncate_chars(s, 40))
                                 ),
                             )
                             .help("type the code again in plain ASCII letters, such as `de`, `us`, `gb` or the groups eu, eea, apac, global"),
@@ -577,7 +577,7 @@ fn unknown_value(loc: Loc, key: &str, value: &str, allowed: &[&str]) -> Diagnost
 
 /// `"de\u{200b}"`: a string quoted with everything but printable ASCII
 /// escaped, so a message never shows a code that looks valid.
-fn escape_invisible(s: &str) -> String {
+fn quote_escaped(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         if c.is_ascii_graphic() {
