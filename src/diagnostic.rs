@@ -38,6 +38,10 @@ impl Diagnostic {
     }
 }
 
+/// More problems than this are counted, not listed: a generated file with
+/// one mistake repeated 50,000 times needs one fix, not 50,000 lines.
+pub const MAX_LISTED: usize = 500;
+
 /// One input file's problems. Implements `Error`, so it travels through
 /// `anyhow` and is printed once by `main`.
 #[derive(Debug)]
@@ -61,7 +65,7 @@ impl InputError {
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.diagnostics.iter().enumerate() {
+        for (i, d) in self.diagnostics.iter().take(MAX_LISTED).enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
@@ -74,6 +78,9 @@ impl fmt::Display for InputError {
             }
         }
         let n = self.diagnostics.len();
+        if n > MAX_LISTED {
+            write!(f, "\n{}: and {} more problems", self.file, n - MAX_LISTED)?;
+        }
         if n > 1 {
             write!(f, "\n{}: {n} problems found", self.file)?;
         }
@@ -83,17 +90,112 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+/// Words longer than this get no suggestion: comparing two long strings
+/// costs the product of their lengths, and no real id is that long.
+pub const MAX_SUGGESTION_LEN: usize = 200;
+
+/// At most this many candidates are compared with one word; the rest of a
+/// very large set (tens of thousands of tool ids) goes unsuggested.
+pub const MAX_SUGGESTION_CANDIDATES: usize = 20_000;
+
 /// Suggests the closest candidate to a misspelt word, as `did you mean ...`.
+///
+/// The work is bounded: long words and candidates are skipped, only
+/// candidates of a similar length are compared (Jaro-Winkler above 0.8
+/// needs lengths within a factor of about two), and at most
+/// [`MAX_SUGGESTION_CANDIDATES`] are looked at.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let len = word.chars().count();
+    if len == 0 || word.len() > MAX_SUGGESTION_LEN {
+        return None;
+    }
     candidates
         .into_iter()
+        .filter(|c| {
+            let n = c.len();
+            n <= MAX_SUGGESTION_LEN && n <= 2 * word.len() + 2 && 2 * n + 2 >= len
+        })
+        .take(MAX_SUGGESTION_CANDIDATES)
         .map(|c| (strsim::jaro_winkler(word, c), c))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+/// "Did you mean" over a large set of ids (tool ids), with bounded work per
+/// word: ids are indexed by first character and length, and only those that
+/// start like the word and are within a few characters of its length are
+/// compared (a typo adds, drops or swaps a character or two; a missing
+/// suffix such as `-eu` is three), at most [`MAX_INDEXED_CANDIDATES`] of them.
+pub struct Suggester<'a> {
+    by_start_and_len: std::collections::BTreeMap<(u8, usize), Vec<&'a str>>,
+}
+
+/// Candidates compared per word by a [`Suggester`].
+pub const MAX_INDEXED_CANDIDATES: usize = 1_000;
+
+impl<'a> Suggester<'a> {
+    pub fn new(ids: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut by_start_and_len: std::collections::BTreeMap<(u8, usize), Vec<&'a str>> =
+            Default::default();
+        for id in ids {
+            if let Some(&first) = id.as_bytes().first()
+                && id.len() <= MAX_SUGGESTION_LEN
+            {
+                by_start_and_len
+                    .entry((first, id.len()))
+                    .or_default()
+                    .push(id);
+            }
+        }
+        for ids in by_start_and_len.values_mut() {
+            ids.sort_unstable();
+        }
+        Suggester { by_start_and_len }
+    }
+
+    pub fn suggest(&self, word: &str) -> Option<&'a str> {
+        let (Some(&first), n) = (word.as_bytes().first(), word.len()) else {
+            return None;
+        };
+        if n > MAX_SUGGESTION_LEN {
+            return None;
+        }
+        let slack = 3.max(n / 3);
+        let candidates = self
+            .by_start_and_len
+            .range((first, n.saturating_sub(slack))..=(first, n + slack))
+            .flat_map(|(_, ids)| ids.iter().copied())
+            .take(MAX_INDEXED_CANDIDATES);
+        did_you_mean(word, candidates)
+    }
+}
+
+/// The first `max` characters of `s`, with "…" when some were cut.
+pub fn truncate_chars(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((end, _)) => std::borrow::Cow::Owned(format!("{}…", &s[..end])),
+    }
+}
+
+/// Every finding message, built-in or user-written, is capped at this many
+/// characters so that no stack can make one message unbounded.
+pub const MAX_MESSAGE_CHARS: usize = 1_000;
+
+/// `message` cut to [`MAX_MESSAGE_CHARS`] characters, ending in "…" when cut.
+pub fn cap_message(message: String) -> String {
+    match message.char_indices().nth(MAX_MESSAGE_CHARS - 1) {
+        Some((end, _)) if message[end..].chars().nth(1).is_some() => {
+            let mut cut = message[..end].to_string();
+            cut.push('…');
+            cut
+        }
+        _ => message,
+    }
 }
 
 #[cfg(test)]
@@ -106,6 +208,46 @@ mod tests {
         assert_eq!(did_you_mean("catgory", keys), Some("category"));
         assert_eq!(did_you_mean("vendr", keys), Some("vendor"));
         assert_eq!(did_you_mean("zzz", keys), None);
+    }
+
+    #[test]
+    fn suggestions_skip_long_words_and_far_lengths() {
+        let long = "a".repeat(100_000);
+        let started = std::time::Instant::now();
+        assert_eq!(did_you_mean(&long, [long.as_str()]), None);
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        let near = "x".repeat(MAX_SUGGESTION_LEN);
+        assert_eq!(did_you_mean(&near, [near.as_str()]), Some(near.as_str()));
+        assert_eq!(did_you_mean("crm", ["crm-and-a-very-long-suffix"]), None);
+    }
+
+    #[test]
+    fn indexed_suggestions_compare_ids_of_a_similar_length_only() {
+        let ids: Vec<String> = (0..50_000).map(|i| format!("tool-{i}")).collect();
+        let s = Suggester::new(
+            ids.iter()
+                .map(String::as_str)
+                .chain(["salesforce", "hubspot"]),
+        );
+        assert_eq!(s.suggest("salesforse"), Some("salesforce"));
+        assert_eq!(s.suggest("hubspt"), Some("hubspot"));
+        assert_eq!(s.suggest(&"x".repeat(300)), None);
+        let started = std::time::Instant::now();
+        for i in 0..100 {
+            s.suggest(&format!("missing-tool-{i}"));
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn messages_are_capped_with_an_ellipsis() {
+        let exact = "é".repeat(MAX_MESSAGE_CHARS);
+        assert_eq!(cap_message(exact.clone()), exact);
+        let long = cap_message("é".repeat(MAX_MESSAGE_CHARS + 1));
+        assert_eq!(long.chars().count(), MAX_MESSAGE_CHARS);
+        assert!(long.ends_with("é…"));
+        assert_eq!(truncate_chars("abcdef", 3), "abc…");
+        assert_eq!(truncate_chars("abc", 3), "abc");
     }
 
     #[test]

@@ -93,6 +93,10 @@ fn inventory_doc() -> impl Strategy<Value = Value> {
                 let mut dedup_data = data.clone();
                 dedup_data.sort();
                 dedup_data.dedup();
+                // Lists name each entry once: repeats are validation errors.
+                let mut regions = regions;
+                regions.sort();
+                regions.dedup();
                 let mut t = json!({"id": format!("t{i}"), "name": format!("Tool {i} {name}"), "category": category, "data": dedup_data, "regions": regions});
                 if let Some((renewal, dpa, cost)) = contract {
                     t["contract"] = json!({"renewal": renewal, "dpa": dpa, "annual_cost": cost, "currency": "EUR"});
@@ -124,7 +128,9 @@ fn inventory_doc() -> impl Strategy<Value = Value> {
             })
             .collect();
         let mut doc = json!({"schema": 1, "policy": {"system_of_record": "t0", "required_categories": ["crm"]}, "tool": tools});
-        if let Some(a) = allowed {
+        if let Some(mut a) = allowed {
+            a.sort();
+            a.dedup();
             doc["policy"]["allowed_regions"] = json!(a);
         }
         doc

@@ -217,34 +217,60 @@ pub fn configure(
             continue;
         };
         for (name, value) in &params.value {
-            match def.params.get(name) {
-                None => errors.push(
-                    Diagnostic::at(params.loc, format!("check `{id}` has no parameter `{name}`")).help(if def.params.is_empty() {
-                        "this check takes no parameters".to_string()
-                    } else {
-                        format!("its parameters: {}", def.params.keys().cloned().collect::<Vec<_>>().join(", "))
-                    }),
-                ),
-                Some(default) if json_kind(default) != json_kind(value) => errors.push(Diagnostic::at(
-                    params.loc,
-                    format!("parameter `{name}` of check `{id}` must be {}, like its default {default}", json_kind(default)),
-                )),
-                Some(_) => {
-                    if let Some(d) = defs.iter_mut().find(|d| &d.id == id) {
-                        d.params.insert(name.clone(), value.clone());
-                    }
-                }
+            let Some(param) = def.params.get(name) else {
+                errors.push(unknown_param(def, name, value.loc));
+                continue;
+            };
+            if let Err(why) = param.check(&value.value) {
+                errors.push(
+                    Diagnostic::at(
+                        value.loc,
+                        format!("parameter `{name}` of check `{id}` {why}"),
+                    )
+                    .help(format!(
+                        "`{name}` takes {}; its default is {}",
+                        param.accepts(),
+                        param.value
+                    )),
+                );
+                continue;
+            }
+            if let Some(d) = defs.iter_mut().find(|d| &d.id == id)
+                && let Some(p) = d.params.get_mut(name)
+            {
+                p.value = param.normalise(&value.value);
             }
         }
     }
     if errors.is_empty() {
         Ok((defs, severities))
     } else {
+        errors.sort_by_key(|d| d.loc);
         Err(InputError::new(inv.path.clone(), errors))
     }
 }
 
-fn json_kind(v: &serde_json::Value) -> &'static str {
+/// "check `x` has no parameter `y`", with the nearest name or the list.
+fn unknown_param(def: &CheckDef, name: &str, loc: crate::inventory::source::Loc) -> Diagnostic {
+    let d = Diagnostic::at(loc, format!("check `{}` has no parameter `{name}`", def.id));
+    // The SOC 2 report age moved from two checks' parameters to the policy.
+    if name == "soc2_max_age_days" {
+        return d.help("the SOC 2 report age is a policy setting now: set `max_soc2_report_age_days` under [policy]");
+    }
+    if def.params.is_empty() {
+        return d.help("this check takes no parameters");
+    }
+    match did_you_mean(name, def.params.keys().map(String::as_str)) {
+        Some(m) => d.help(format!("did you mean `{m}`?")),
+        None => d.help(format!(
+            "its parameters: {}",
+            def.params.keys().cloned().collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
+/// A JSON value's kind, as messages name it.
+pub fn json_kind(v: &serde_json::Value) -> &'static str {
     match v {
         serde_json::Value::Number(_) => "a number",
         serde_json::Value::String(_) => "a string",

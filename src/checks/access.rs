@@ -35,15 +35,22 @@ fn access_mfa_missing(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
         if flag(tool, |a| a.sso) == Some(true) || flag(tool, |a| a.mfa) == Some(true) {
             continue;
         }
-        out.push(ctx.tool_finding(
-            def,
-            tool,
-            "access.mfa",
-            format!(
-                "{} is protected by passwords alone: neither SSO nor MFA is in place",
-                tool.name
-            ),
-        ));
+        // Only a recorded "no" to both says passwords are all there is.
+        let message =
+            if flag(tool, |a| a.sso) == Some(false) && flag(tool, |a| a.mfa) == Some(false) {
+                format!(
+                    "{} is protected by passwords alone: neither SSO nor MFA is in place",
+                    tool.name
+                )
+            } else if tool.access.is_none() {
+                format!(
+                    "{} has no [tool.access] table: neither SSO nor MFA is recorded",
+                    tool.name
+                )
+            } else {
+                format!("{} has neither SSO nor MFA recorded", tool.name)
+            };
+        out.push(ctx.tool_finding(def, tool, "access.mfa", message));
     }
 }
 
@@ -88,19 +95,30 @@ mod tests {
             tool("mfa-only", "bi", "[tool.access]\nsso = false\nmfa = true"),
             tool("nothing", "bi", "owner = \" \""),
             tool("retired", "bi", "status = \"retiring\""),
+            tool("refused", "bi", "[tool.access]\nsso = false\nmfa = false"),
         ]
         .concat()
+    }
+
+    #[test]
+    fn mfa_message_says_what_is_known() {
+        let findings = run("access-mfa-missing", &body(), AS_OF);
+        assert_eq!(tools(&findings), ["nothing", "refused"]);
+        assert_eq!(
+            findings[0].message,
+            "nothing has no [tool.access] table: neither SSO nor MFA is recorded"
+        );
+        assert_eq!(
+            findings[1].message,
+            "refused is protected by passwords alone: neither SSO nor MFA is in place"
+        );
     }
 
     #[test]
     fn sso_mfa_scim() {
         assert_eq!(
             tools(&run("access-sso-missing", &body(), AS_OF)),
-            ["mfa-only", "nothing"]
-        );
-        assert_eq!(
-            tools(&run("access-mfa-missing", &body(), AS_OF)),
-            ["nothing"]
+            ["mfa-only", "nothing", "refused"]
         );
         assert_eq!(
             tools(&run("access-scim-missing", &body(), AS_OF)),
@@ -112,7 +130,7 @@ mod tests {
     fn owner() {
         assert_eq!(
             tools(&run("ownership-owner-missing", &body(), AS_OF)),
-            ["sso-only", "mfa-only", "nothing"]
+            ["sso-only", "mfa-only", "nothing", "refused"]
         );
     }
 }

@@ -1,7 +1,7 @@
 //! Backup and recovery: do backups exist, meet the policy's RPO/RTO, and
 //! has a restore ever been tried?
 
-use super::{CheckDef, Context, Evaluator, Finding, days_between};
+use super::{CheckDef, Context, Evaluator, Finding, days_between, relative_days};
 use crate::inventory::model::{Backup, Tool};
 
 pub fn evaluator(id: &str) -> Option<Evaluator> {
@@ -42,16 +42,26 @@ fn backup_unknown(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
     }
 }
 
+/// Like `backup-unknown`, judged by the data held: a tool without personal
+/// or customer data loses nothing that backups must cover.
 fn backup_missing(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
-    for (_, tool) in ctx.tools_in_scope() {
-        if tool.backup.as_ref().and_then(|b| b.enabled) == Some(false) {
-            out.push(ctx.tool_finding(
-                def,
-                tool,
-                "backup.enabled",
-                format!("{} is not backed up", tool.name),
-            ));
+    for (i, tool) in ctx.tools_in_scope() {
+        let data = ctx.flow.effective[i];
+        if tool.backup.as_ref().and_then(|b| b.enabled) != Some(false)
+            || !data.has_personal_or_customer()
+        {
+            continue;
         }
+        out.push(ctx.tool_finding(
+            def,
+            tool,
+            "backup.enabled",
+            format!(
+                "{} holds {} data but is not backed up",
+                tool.name,
+                data.describe()
+            ),
+        ));
     }
 }
 
@@ -106,11 +116,15 @@ fn backup_restore_untested(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>
     for (tool, backup) in with_backups(ctx) {
         let message = match backup.last_restore_test {
             None => format!("{} has no recorded restore test", tool.name),
+            Some(d) if d > ctx.as_of => format!(
+                "{}'s last restore test is dated {d}, after the audit date {}; a test that has not happened yet is no evidence",
+                tool.name, ctx.as_of
+            ),
             Some(d) if days_between(d, ctx.as_of) > max_age => {
                 format!(
-                    "{}'s last restore test was on {d}, {} days ago",
+                    "{}'s last restore test was on {d}, {}",
                     tool.name,
-                    days_between(d, ctx.as_of)
+                    relative_days(days_between(ctx.as_of, d))
                 )
             }
             Some(_) => continue,
@@ -156,10 +170,24 @@ mod tests {
             tool("public", "cms", "data = [\"public\"]"),
             with_backup("off", "enabled = false"),
             with_backup("on", "enabled = true"),
+            tool(
+                "off-public",
+                "cms",
+                "data = [\"public\"]\n[tool.backup]\nenabled = false",
+            ),
         ]
         .concat();
         assert_eq!(tools(&run("backup-unknown", &body, AS_OF)), ["silent"]);
-        assert_eq!(tools(&run("backup-missing", &body, AS_OF)), ["off"]);
+        let missing = run("backup-missing", &body, AS_OF);
+        assert_eq!(
+            tools(&missing),
+            ["off"],
+            "graded by the data, like backup-unknown"
+        );
+        assert_eq!(
+            missing[0].message,
+            "off holds customer data but is not backed up"
+        );
     }
 
     #[test]
@@ -189,11 +217,21 @@ mod tests {
             with_backup("edge", "last_restore_test = 2025-11-22"),
             with_backup("stale", "last_restore_test = 2025-11-21"),
             with_backup("off", "enabled = false"),
+            with_backup("future", "last_restore_test = 2026-11-23"),
         ]
         .concat();
+        let findings = run("backup-restore-untested", &body, AS_OF);
+        assert_eq!(tools(&findings), ["never", "stale", "future"]);
         assert_eq!(
-            tools(&run("backup-restore-untested", &body, AS_OF)),
-            ["never", "stale"]
+            findings[1].message,
+            "stale's last restore test was on 2025-11-21, 366 days ago"
+        );
+        assert!(
+            findings[2]
+                .message
+                .contains("after the audit date 2026-11-22"),
+            "{}",
+            findings[2].message
         );
     }
 

@@ -60,8 +60,11 @@ pub fn run(command: ChecksCommand) -> Result<u8> {
                 out.push_str("\nParameters (override under [checks.params.");
                 out.push_str(&c.id);
                 out.push_str("] in the inventory)\n");
-                for (k, v) in &c.params {
-                    out.push_str(&format!("  {k} = {v}\n"));
+                for (k, p) in &c.params {
+                    out.push_str(&format!("  {k} = {}  ({})\n", p.value, p.accepts()));
+                    if let Some(doc) = &p.doc {
+                        out.push_str(&format!("      {doc}\n"));
+                    }
                 }
             }
             if let Some(rule) = &c.rule {

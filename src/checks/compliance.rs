@@ -3,7 +3,7 @@
 
 use jiff::civil::Date;
 
-use super::{CheckDef, Context, Evaluator, Finding, Severity, add_days};
+use super::{CheckDef, Context, Evaluator, Finding, add_days};
 use crate::inventory::model::{Certification, Tool};
 
 pub fn evaluator(id: &str) -> Option<Evaluator> {
@@ -16,8 +16,38 @@ pub fn evaluator(id: &str) -> Option<Evaluator> {
     })
 }
 
+/// Whether a certification on file meets a name the policy accepts: the
+/// same name, or a stronger report (SOC 2 Type II meets Type I).
+pub fn satisfies(held: &str, accepted: &str) -> bool {
+    held == accepted || (held == "soc2-type2" && accepted == "soc2-type1")
+}
+
+/// Why a SOC 2 report on file is no evidence at all, if it is not: a report
+/// without `report_date` has no known age, and one dated after the audit
+/// covers a period that has not ended.
+fn unusable_soc2(cert: &Certification, as_of: Date) -> Option<String> {
+    if cert.name != "soc2" {
+        return None;
+    }
+    match cert.report_date {
+        None => Some(format!(
+            "its {} report has no `report_date`, so its age is unknown and it does not count",
+            describe_cert(cert)
+        )),
+        Some(d) if d > as_of => Some(format!(
+            "its {} report is dated {d}, after the audit date {as_of}, so it does not count",
+            describe_cert(cert)
+        )),
+        Some(_) => None,
+    }
+}
+
 fn compliance_cert_missing(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
     let accepted = &ctx.inventory.policy.accepted_certifications;
+    let meets = |c: &Certification| {
+        let name = c.policy_name();
+        accepted.iter().any(|a| satisfies(&name, a))
+    };
     for (i, tool) in ctx.tools_in_scope() {
         let personal = ctx.flow.effective[i].intersection_personal();
         if personal.is_empty() {
@@ -26,20 +56,25 @@ fn compliance_cert_missing(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>
         if tool
             .certifications
             .iter()
-            .any(|c| accepted.contains(&c.policy_name()))
+            .any(|c| meets(c) && unusable_soc2(c, ctx.as_of).is_none())
         {
             continue;
         }
         let (origin, related) = ctx.data_origin(i, personal);
-        let type1 = tool
+        let mut notes: Vec<String> = tool
             .certifications
             .iter()
-            .any(|c| c.policy_name() == "soc2-type1");
-        let note = if type1 {
-            "; its SOC 2 report is Type I, which covers control design at one point in time, not operation over a period"
-        } else {
-            ""
-        };
+            .filter(|c| meets(c))
+            .filter_map(|c| unusable_soc2(c, ctx.as_of))
+            .collect();
+        if tool
+            .certifications
+            .iter()
+            .any(|c| c.policy_name() == "soc2-type1" && !meets(c))
+        {
+            notes.push("its SOC 2 report is Type I, which covers control design at one point in time, not operation over a period".to_string());
+        }
+        let note: String = notes.iter().map(|n| format!("; {n}")).collect();
         let mut f = ctx.tool_finding(
             def,
             tool,
@@ -56,14 +91,23 @@ fn compliance_cert_missing(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>
     }
 }
 
-/// When a piece of evidence stops being valid.
-pub fn lapse_date(cert: &Certification, soc2_max_age_days: i64) -> Option<Date> {
+/// When a piece of evidence stops being valid: a certificate's expiry; a
+/// SOC 2 report `max_soc2_report_age_days` after its `report_date`, or the
+/// end of its bridge letter when that is later. `None` when that cannot be
+/// known (a SOC 2 report without `report_date`, or dated after `as_of`,
+/// which `compliance-cert-missing` explains).
+pub fn lapse_date(
+    cert: &Certification,
+    max_soc2_report_age_days: i64,
+    as_of: Date,
+) -> Option<Date> {
     if cert.name == "soc2" {
-        let report_valid_until = cert.report_date.map(|d| add_days(d, soc2_max_age_days));
-        return match (report_valid_until, cert.bridge_letter_until) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
+        let report_date = cert.report_date.filter(|d| *d <= as_of)?;
+        let aged_out = add_days(report_date, max_soc2_report_age_days);
+        return Some(
+            cert.bridge_letter_until
+                .map_or(aged_out, |b| aged_out.max(b)),
+        );
     }
     cert.expires
 }
@@ -75,40 +119,49 @@ fn describe_cert(cert: &Certification) -> String {
     }
 }
 
-fn lapse_message(tool: &Tool, cert: &Certification, lapse: Date, past: bool) -> String {
+/// "old's SOC 2 Type II report lapsed on 2026-09-30 (365 days after its
+/// period ended on 2025-09-30; no bridge letter)": the date and the rule
+/// that gives it, worded as `checks explain` and the README state it.
+fn lapse_message(
+    tool: &Tool,
+    cert: &Certification,
+    lapse: Date,
+    past: bool,
+    max_age: i64,
+) -> String {
     let verb = if past { "lapsed" } else { "lapses" };
-    if cert.name == "soc2" {
-        let period = cert
-            .report_date
-            .map(|d| format!(" (report period ended {d}"));
-        let bridge = match (cert.bridge_letter_until, &period) {
-            (Some(b), Some(_)) => format!(", bridge letter until {b})"),
-            (None, Some(_)) => ", no bridge letter)".to_string(),
-            (Some(b), None) => format!(" (bridge letter until {b})"),
-            (None, None) => String::new(),
-        };
-        format!(
-            "{}'s {} report {verb} on {lapse}{}{bridge}",
-            tool.name,
-            describe_cert(cert),
-            period.unwrap_or_default()
-        )
-    } else {
-        format!(
+    let Some(report_date) = cert.report_date.filter(|_| cert.name == "soc2") else {
+        return format!(
             "{}'s {} certificate {verb} on {lapse}",
             tool.name,
             describe_cert(cert)
-        )
-    }
+        );
+    };
+    let aged_out = add_days(report_date, max_age);
+    let basis = match cert.bridge_letter_until {
+        Some(b) if b > aged_out => {
+            format!("the end of its bridge letter; its period ended on {report_date}")
+        }
+        Some(b) => format!(
+            "{max_age} days after its period ended on {report_date}; its bridge letter ends earlier, on {b}"
+        ),
+        None => format!("{max_age} days after its period ended on {report_date}; no bridge letter"),
+    };
+    format!(
+        "{}'s {} report {verb} on {lapse} ({basis})",
+        tool.name,
+        describe_cert(cert)
+    )
 }
 
 fn compliance_cert_expired(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
-    let max_age = def.param_i64("soc2_max_age_days");
-    let milder =
-        Severity::parse(def.param_str("severity_without_personal_data")).unwrap_or(def.severity);
+    let max_age = ctx.inventory.policy.max_soc2_report_age_days;
+    let milder = def
+        .param_severity("severity_without_personal_data")
+        .unwrap_or(def.severity);
     for (i, tool) in ctx.tools_in_scope() {
         for cert in &tool.certifications {
-            let Some(lapse) = lapse_date(cert, max_age) else {
+            let Some(lapse) = lapse_date(cert, max_age, ctx.as_of) else {
                 continue;
             };
             if lapse >= ctx.as_of {
@@ -118,7 +171,7 @@ fn compliance_cert_expired(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>
                 def,
                 tool,
                 &format!("certifications.{}", cert.name),
-                lapse_message(tool, cert, lapse, true),
+                lapse_message(tool, cert, lapse, true, max_age),
             );
             if !ctx.flow.effective[i].has_personal() {
                 f.severity = milder;
@@ -130,24 +183,24 @@ fn compliance_cert_expired(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>
 }
 
 fn compliance_cert_expiring(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
-    let max_age = def.param_i64("soc2_max_age_days");
+    let max_age = ctx.inventory.policy.max_soc2_report_age_days;
     let horizon = add_days(ctx.as_of, def.param_i64("days"));
     for (_, tool) in ctx.tools_in_scope() {
         for cert in &tool.certifications {
-            let Some(lapse) = lapse_date(cert, max_age) else {
+            let Some(lapse) = lapse_date(cert, max_age, ctx.as_of) else {
                 continue;
             };
             if lapse < ctx.as_of || lapse > horizon {
                 continue;
             }
-            let days = super::days_between(ctx.as_of, lapse);
+            let when = super::relative_days(super::days_between(ctx.as_of, lapse));
             let mut f = ctx.tool_finding(
                 def,
                 tool,
                 &format!("certifications.{}", cert.name),
                 format!(
-                    "{} (in {days} days)",
-                    lapse_message(tool, cert, lapse, false)
+                    "{} ({when})",
+                    lapse_message(tool, cert, lapse, false, max_age)
                 ),
             );
             f.subject = Some(cert.name.clone());
@@ -248,7 +301,7 @@ mod tests {
         );
         assert_eq!(
             findings[0].message,
-            "old's SOC 2 Type II report lapsed on 2026-09-30 (report period ended 2025-09-30, no bridge letter)"
+            "old's SOC 2 Type II report lapsed on 2026-09-30 (365 days after its period ended on 2025-09-30; no bridge letter)"
         );
     }
 
@@ -268,6 +321,110 @@ mod tests {
             findings[0].message.ends_with("(in 59 days)"),
             "{}",
             findings[0].message
+        );
+    }
+
+    #[test]
+    fn an_undated_or_future_soc2_report_is_no_evidence() {
+        let body = [
+            tool("undated", "chat", "data = [\"pii\"]\n[tool.certifications]\nsoc2 = { type = 2 }"),
+            tool("bridged-only", "chat", "data = [\"pii\"]\n[tool.certifications]\nsoc2 = { type = 2, bridge_letter_until = 2027-06-30 }"),
+            tool("future", "chat", "data = [\"pii\"]\n[tool.certifications]\nsoc2 = { type = 2, report_date = 2026-12-31 }"),
+            tool("dated", "chat", "data = [\"pii\"]\n[tool.certifications]\nsoc2 = { type = 2, report_date = 2026-11-22 }"),
+        ]
+        .concat();
+        let missing = run("compliance-cert-missing", &body, AS_OF);
+        assert_eq!(tools(&missing), ["undated", "bridged-only", "future"]);
+        assert!(
+            missing[0].message.ends_with(
+                "; its SOC 2 Type II report has no `report_date`, so its age is unknown and it does not count"
+            ),
+            "{}",
+            missing[0].message
+        );
+        assert!(
+            missing[2].message.ends_with(
+                "; its SOC 2 Type II report is dated 2026-12-31, after the audit date 2026-11-22, so it does not count"
+            ),
+            "{}",
+            missing[2].message
+        );
+        // Neither check about lapsing claims to know when an undated report
+        // lapses (by 2030 the other two are simply old).
+        assert_eq!(
+            tools(&run("compliance-cert-expired", &body, "2030-01-01")),
+            ["future", "dated"]
+        );
+        assert!(run("compliance-cert-expiring", &body, AS_OF).is_empty());
+    }
+
+    #[test]
+    fn a_stronger_report_meets_a_weaker_requirement() {
+        let policy = "[policy]\naccepted_certifications = [\"soc2-type1\"]\n";
+        let body = [
+            policy.to_string(),
+            tool("t2", "chat", "data = [\"pii\"]\n[tool.certifications]\nsoc2 = { type = 2, report_date = 2026-06-30 }"),
+            tool("t1", "chat", "data = [\"pii\"]\n[tool.certifications]\nsoc2 = { type = 1, report_date = 2026-06-30 }"),
+            tool("iso", "chat", "data = [\"pii\"]\n[tool.certifications]\niso27001 = { expires = 2030-01-01 }"),
+        ]
+        .concat();
+        assert_eq!(
+            tools(&run("compliance-cert-missing", &body, AS_OF)),
+            ["iso"]
+        );
+        assert!(super::satisfies("soc2-type2", "soc2-type1"));
+        assert!(!super::satisfies("soc2-type1", "soc2-type2"));
+    }
+
+    #[test]
+    fn one_policy_setting_ages_soc2_reports_for_both_checks() {
+        let report = "data = [\"pii\"]\n[tool.certifications]\nsoc2 = { type = 2, report_date = 2026-06-30 }";
+        let short = format!(
+            "[policy]\nmax_soc2_report_age_days = 150\n{}",
+            tool("a", "chat", report)
+        );
+        // 2026-06-30 + 150 days = 2026-11-27: five days after the audit date.
+        let expiring = run("compliance-cert-expiring", &short, AS_OF);
+        assert_eq!(
+            expiring[0].message,
+            "a's SOC 2 Type II report lapses on 2026-11-27 (150 days after its period ended on 2026-06-30; no bridge letter) (in 5 days)"
+        );
+        assert!(run("compliance-cert-expired", &short, AS_OF).is_empty());
+        let expired = run("compliance-cert-expired", &short, "2026-11-28");
+        assert_eq!(tools(&expired), ["a"]);
+        assert!(run("compliance-cert-expiring", &short, "2026-11-28").is_empty());
+        let default = tool("a", "chat", report);
+        assert!(run("compliance-cert-expiring", &default, AS_OF).is_empty());
+        assert!(run("compliance-cert-expired", &default, "2027-06-30").is_empty());
+        assert_eq!(
+            tools(&run("compliance-cert-expired", &default, "2027-07-01")),
+            ["a"]
+        );
+    }
+
+    #[test]
+    fn a_lapse_today_or_tomorrow_is_worded_as_such() {
+        let body = [
+            tool(
+                "today",
+                "chat",
+                "[tool.certifications]\niso27001 = { expires = 2026-11-22 }",
+            ),
+            tool(
+                "tomorrow",
+                "chat",
+                "[tool.certifications]\niso27001 = { expires = 2026-11-23 }",
+            ),
+        ]
+        .concat();
+        let findings = run("compliance-cert-expiring", &body, AS_OF);
+        assert_eq!(
+            findings[0].message,
+            "today's ISO 27001 certificate lapses on 2026-11-22 (today)"
+        );
+        assert_eq!(
+            findings[1].message,
+            "tomorrow's ISO 27001 certificate lapses on 2026-11-23 (in 1 day)"
         );
     }
 

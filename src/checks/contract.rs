@@ -2,7 +2,10 @@
 
 use std::collections::HashSet;
 
-use super::{CheckDef, Context, Evaluator, Finding, Severity, add_days, days_between};
+use super::{
+    CheckDef, Context, Evaluator, Finding, Severity, add_days, days_between, relative_days,
+};
+use crate::inventory::model::Status;
 
 pub const RENEWAL_DUE: &str = "contract-renewal-due";
 
@@ -16,23 +19,24 @@ pub fn evaluator(id: &str) -> Option<Evaluator> {
 
 fn contract_renewal_due(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
     let horizon = add_days(ctx.as_of, def.param_i64("days"));
-    for (_, tool) in ctx.tools_in_scope() {
+    // Retiring tools too: their renewal is the date to cancel by.
+    for tool in &ctx.inventory.tools {
         let Some(renewal) = tool.contract.as_ref().and_then(|c| c.renewal) else {
             continue;
         };
         if renewal < ctx.as_of || renewal > horizon {
             continue;
         }
-        out.push(ctx.tool_finding(
-            def,
-            tool,
-            "contract.renewal",
+        let when = relative_days(days_between(ctx.as_of, renewal));
+        let message = if tool.status == Status::Retiring {
             format!(
-                "{}'s contract renews on {renewal}, in {} days",
-                tool.name,
-                days_between(ctx.as_of, renewal)
-            ),
-        ));
+                "{}'s contract renews on {renewal}, {when}; the tool is retiring, so cancel before then",
+                tool.name
+            )
+        } else {
+            format!("{}'s contract renews on {renewal}, {when}", tool.name)
+        };
+        out.push(ctx.tool_finding(def, tool, "contract.renewal", message));
     }
 }
 
@@ -55,7 +59,7 @@ fn contract_renewal_lapsed(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>
 /// A renewal is leverage: raise it when the tool has high or critical
 /// findings. Runs after every other check.
 pub fn escalate_renewals(findings: &mut [Finding], def: &CheckDef) {
-    let Some(raised) = Severity::parse(def.param_str("escalated_severity")) else {
+    let Some(raised) = def.param_severity("escalated_severity") else {
         return;
     };
     let serious: HashSet<String> = findings
@@ -86,6 +90,16 @@ mod tests {
             tool("later", "bi", "[tool.contract]\nrenewal = 2027-02-21"),
             tool("past", "bi", "[tool.contract]\nrenewal = 2026-11-21"),
             tool("none", "bi", ""),
+            tool(
+                "leaving",
+                "bi",
+                "status = \"retiring\"\n[tool.contract]\nrenewal = 2026-11-23",
+            ),
+            tool(
+                "today",
+                "bi",
+                "status = \"evaluating\"\n[tool.contract]\nrenewal = 2026-11-22",
+            ),
         ]
         .concat()
     }
@@ -93,8 +107,20 @@ mod tests {
     #[test]
     fn due_within_ninety_days_and_lapsed() {
         let due = run(RENEWAL_DUE, &body(), AS_OF);
-        assert_eq!(tools(&due), ["soon"]);
+        assert_eq!(tools(&due), ["soon", "leaving", "today"]);
         assert_eq!(due[0].severity, Severity::Info);
+        assert_eq!(
+            due[0].message,
+            "soon's contract renews on 2027-02-20, in 90 days"
+        );
+        assert_eq!(
+            due[1].message,
+            "leaving's contract renews on 2026-11-23, in 1 day; the tool is retiring, so cancel before then"
+        );
+        assert_eq!(
+            due[2].message,
+            "today's contract renews on 2026-11-22, today"
+        );
         assert_eq!(
             tools(&run("contract-renewal-lapsed", &body(), AS_OF)),
             ["past"]

@@ -27,6 +27,48 @@ fn protected(data: DataSet) -> DataSet {
     )
 }
 
+/// What an `at_rest` value says, however the vendor spelled it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AtRest {
+    /// AES with 256-bit keys: `aes-256`, `AES256`, `aes-256-gcm`, `AES 256`.
+    Aes256,
+    /// No encryption: `none`, `unencrypted`, `no`, `false`, `plaintext`.
+    Unencrypted,
+    /// Anything else (`aes-128`, `proprietary`…): encrypted, not with AES-256.
+    Other,
+}
+
+/// Reads an `at_rest` value case-insensitively, ignoring spaces, dashes and
+/// underscores, so the spellings vendors use in questionnaires all count.
+pub fn classify_at_rest(text: &str) -> AtRest {
+    let squashed: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '_' | '/' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    const UNENCRYPTED: &[&str] = &[
+        "none",
+        "unencrypted",
+        "notencrypted",
+        "no",
+        "false",
+        "off",
+        "plaintext",
+        "cleartext",
+    ];
+    if UNENCRYPTED.contains(&squashed.as_str()) {
+        AtRest::Unencrypted
+    } else if squashed.starts_with("aes256") {
+        AtRest::Aes256
+    } else {
+        AtRest::Other
+    }
+}
+
+fn at_rest(tool: &crate::inventory::model::Tool) -> Option<&str> {
+    tool.encryption.as_ref().and_then(|e| e.at_rest.as_deref())
+}
+
 fn encryption_unknown(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
     for (i, tool) in ctx.tools_in_scope() {
         let data = protected(ctx.flow.effective[i]);
@@ -52,8 +94,7 @@ fn encryption_unknown(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
 fn encryption_at_rest_missing(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
     for (i, tool) in ctx.tools_in_scope() {
         let data = protected(ctx.flow.effective[i]);
-        let at_rest = tool.encryption.as_ref().and_then(|e| e.at_rest.as_deref());
-        if data.is_empty() || at_rest != Some("none") {
+        if data.is_empty() || at_rest(tool).map(classify_at_rest) != Some(AtRest::Unencrypted) {
             continue;
         }
         out.push(ctx.tool_finding(
@@ -71,10 +112,10 @@ fn encryption_at_rest_missing(ctx: &Context, def: &CheckDef, out: &mut Vec<Findi
 
 fn encryption_at_rest_weak(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
     for (_, tool) in ctx.tools_in_scope() {
-        let Some(at_rest) = tool.encryption.as_ref().and_then(|e| e.at_rest.as_deref()) else {
+        let Some(at_rest) = at_rest(tool) else {
             continue;
         };
-        if at_rest == "aes-256" || at_rest == "none" {
+        if classify_at_rest(at_rest) != AtRest::Other {
             continue;
         }
         let mut f = ctx.tool_finding(
@@ -193,6 +234,62 @@ mod tests {
             tools(&run("encryption-at-rest-weak", &body, AS_OF)),
             ["aes128", "vendor-says"]
         );
+    }
+
+    #[test]
+    fn at_rest_spellings_vendors_use() {
+        use super::{AtRest, classify_at_rest};
+        for strong in [
+            "AES-256",
+            "AES256",
+            "aes-256-gcm",
+            "AES 256",
+            "aes_256",
+            "Aes-256-CBC",
+        ] {
+            assert_eq!(classify_at_rest(strong), AtRest::Aes256, "{strong}");
+        }
+        for none in [
+            "None",
+            "unencrypted",
+            "no",
+            "false",
+            "plaintext",
+            "NONE",
+            "Not encrypted",
+        ] {
+            assert_eq!(classify_at_rest(none), AtRest::Unencrypted, "{none}");
+        }
+        for other in ["aes-128", "AES128", "proprietary", "aes", "3des"] {
+            assert_eq!(classify_at_rest(other), AtRest::Other, "{other}");
+        }
+        let body = [
+            tool(
+                "upper",
+                "bi",
+                "data = [\"pii\"]\n[tool.encryption]\nat_rest = \"AES-256\"",
+            ),
+            tool(
+                "gcm",
+                "bi",
+                "data = [\"pii\"]\n[tool.encryption]\nat_rest = \"aes-256-gcm\"",
+            ),
+            tool(
+                "plain",
+                "bi",
+                "data = [\"pii\"]\n[tool.encryption]\nat_rest = \"plaintext\"",
+            ),
+            tool(
+                "cap-none",
+                "bi",
+                "data = [\"pii\"]\n[tool.encryption]\nat_rest = \"None\"",
+            ),
+        ]
+        .concat();
+        assert!(run("encryption-at-rest-weak", &body, AS_OF).is_empty());
+        let missing = run("encryption-at-rest-missing", &body, AS_OF);
+        assert_eq!(tools(&missing), ["plain", "cap-none"]);
+        assert_eq!(missing[0].severity, crate::checks::Severity::High);
     }
 
     #[test]

@@ -89,9 +89,10 @@ pub struct CheckDef {
     /// What to ask a vendor when this check fires on a proposed tool (`gate`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor_question: Option<String>,
-    /// Parameters with their defaults; `[checks.params.<id>]` overrides them.
+    /// Parameters with their defaults and accepted values;
+    /// `[checks.params.<id>]` overrides the values.
     #[serde(default)]
-    pub params: BTreeMap<String, serde_json::Value>,
+    pub params: BTreeMap<String, Param>,
     /// Which tools a rule check applies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applies_to: Option<rule::AppliesTo>,
@@ -104,18 +105,207 @@ pub struct CheckDef {
 }
 
 impl CheckDef {
+    /// An integer parameter's value. Validation guarantees built-in
+    /// parameters hold integers within their declared range.
     pub fn param_i64(&self, name: &str) -> i64 {
         self.params
             .get(name)
-            .and_then(serde_json::Value::as_i64)
+            .and_then(|p| p.value.as_i64())
             .unwrap_or(0)
     }
 
     pub fn param_str(&self, name: &str) -> &str {
         self.params
             .get(name)
-            .and_then(serde_json::Value::as_str)
+            .and_then(|p| p.value.as_str())
             .unwrap_or("")
+    }
+
+    /// A severity-valued parameter, when set to a severity.
+    pub fn param_severity(&self, name: &str) -> Option<Severity> {
+        Severity::parse(self.param_str(name))
+    }
+}
+
+/// A check parameter as a definition declares it: its value (the default
+/// until `[checks.params.<id>]` overrides it) and what it accepts.
+///
+/// Written either as a bare default (`days = 90`, any value of that type)
+/// or as a table: `days = { default = 90, min = 0, max = 3650, doc = "…" }`;
+/// `kind = "severity"` makes a string parameter accept severity names only.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Param {
+    pub value: serde_json::Value,
+    /// Smallest accepted integer, inclusive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    /// Largest accepted integer, inclusive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    /// `severity`: one of the severity names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ParamKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamKind {
+    Severity,
+}
+
+impl Param {
+    /// What values the parameter accepts, for `checks explain` and errors:
+    /// "an integer from 0 to 3650", "one of critical, high, medium, low, info".
+    pub fn accepts(&self) -> String {
+        if self.kind == Some(ParamKind::Severity) {
+            return format!(
+                "one of {}",
+                Severity::DESCENDING.map(Severity::as_str).join(", ")
+            );
+        }
+        match (&self.value, self.min, self.max) {
+            (serde_json::Value::Number(_), Some(lo), Some(hi)) => {
+                format!("an integer from {lo} to {hi}")
+            }
+            (serde_json::Value::Number(_), Some(lo), None) => {
+                format!("an integer of at least {lo}")
+            }
+            (serde_json::Value::Number(_), None, Some(hi)) => format!("an integer of at most {hi}"),
+            (v, _, _) => crate::audit::json_kind(v).to_string(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Param {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Spec {
+            default: serde_json::Value,
+            min: Option<i64>,
+            max: Option<i64>,
+            kind: Option<ParamKind>,
+            doc: Option<String>,
+        }
+        let value = serde_json::Value::deserialize(d)?;
+        let is_spec = value.as_object().is_some_and(|o| o.contains_key("default"));
+        if !is_spec {
+            return Ok(Param {
+                value,
+                min: None,
+                max: None,
+                kind: None,
+                doc: None,
+            });
+        }
+        let spec: Spec = serde_json::from_value(value).map_err(serde::de::Error::custom)?;
+        if (spec.min.is_some() || spec.max.is_some()) && !spec.default.is_i64() {
+            return Err(serde::de::Error::custom(
+                "`min` and `max` apply to integer parameters only",
+            ));
+        }
+        if spec.min.zip(spec.max).is_some_and(|(lo, hi)| lo > hi) {
+            return Err(serde::de::Error::custom("`min` is larger than `max`"));
+        }
+        let param = Param {
+            value: spec.default,
+            min: spec.min,
+            max: spec.max,
+            kind: spec.kind,
+            doc: spec.doc,
+        };
+        if let Err(why) = param.check(&param.value) {
+            return Err(serde::de::Error::custom(format!(
+                "the default does not fit the parameter: {why}"
+            )));
+        }
+        Ok(param)
+    }
+}
+
+impl Param {
+    /// Whether `value` may replace the default; the error says what is
+    /// wrong with it (the caller adds where and which parameter).
+    pub fn check(&self, value: &serde_json::Value) -> Result<(), String> {
+        use serde_json::Value as J;
+        if self.kind == Some(ParamKind::Severity) {
+            let Some(s) = value.as_str() else {
+                return Err(format!(
+                    "must be a severity name, found {}",
+                    describe_json(value)
+                ));
+            };
+            if Severity::parse(s).is_none() {
+                let names = Severity::DESCENDING.map(Severity::as_str);
+                let hint = crate::diagnostic::did_you_mean(&s.to_ascii_lowercase(), names)
+                    .map(|m| format!("; did you mean `{m}`?"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "must be a severity name, found \"{}\"{hint}",
+                    crate::diagnostic::truncate_chars(s, 40),
+                ));
+            }
+            return Ok(());
+        }
+        match (&self.value, value) {
+            (J::Number(d), J::Number(n)) if d.is_i64() => {
+                let out_of_range = || Err(format!("must be {}, found {n}", self.accepts()));
+                let i = match n.as_i64().or_else(|| whole_f64(n)) {
+                    Some(i) => i,
+                    None if n.as_f64().is_some_and(|f| f.fract() != 0.0) => {
+                        return Err(format!("must be a whole number, found {n}"));
+                    }
+                    // Whole, but past what an integer holds.
+                    None => return out_of_range(),
+                };
+                if self.min.is_some_and(|lo| i < lo) || self.max.is_some_and(|hi| i > hi) {
+                    return out_of_range();
+                }
+                Ok(())
+            }
+            (J::Number(_), J::Number(_)) => Ok(()),
+            (d, v) if crate::audit::json_kind(d) == crate::audit::json_kind(v) => Ok(()),
+            (d, v) => Err(format!(
+                "must be {}, like its default {d}, found {}",
+                crate::audit::json_kind(d),
+                describe_json(v)
+            )),
+        }
+    }
+
+    /// The value to store for an accepted override: whole floats such as
+    /// `90.0` become the integer 90, so checks never read them as 0.
+    pub fn normalise(&self, value: &serde_json::Value) -> serde_json::Value {
+        match value {
+            serde_json::Value::Number(n) if self.value.is_i64() && !n.is_i64() => {
+                whole_f64(n).map_or_else(|| value.clone(), serde_json::Value::from)
+            }
+            _ => value.clone(),
+        }
+    }
+}
+
+/// A float that is a whole number inside the i64 range, as an integer.
+fn whole_f64(n: &serde_json::Number) -> Option<i64> {
+    let f = n.as_f64()?;
+    // -2^63 and 2^63 are exact as floats; i64 holds [-2^63, 2^63).
+    const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+    (f.fract() == 0.0 && (-TWO_POW_63..TWO_POW_63).contains(&f)).then_some(f as i64)
+}
+
+fn describe_json(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => {
+            format!(
+                "the string \"{}\"",
+                crate::diagnostic::truncate_chars(s, 40)
+            )
+        }
+        serde_json::Value::Number(n) => format!("the number {n}"),
+        serde_json::Value::Bool(b) => format!("`{b}`"),
+        other => crate::audit::json_kind(other).to_string(),
     }
 }
 
@@ -473,12 +663,159 @@ pub(crate) mod testing {
 
 /// Whole days from `from` to `to` (negative when `to` is earlier).
 pub fn days_between(from: Date, to: Date) -> i64 {
+    // Every pair of civil dates is under 7.3 million days apart, inside
+    // what a span can express; the fallback is never reached.
     to.since(from).map_or(0, |span| i64::from(span.get_days()))
 }
 
-/// `date` moved by `days`, saturating at the calendar's ends.
+/// "today", "in 1 day", "in 12 days"; "1 day ago", "12 days ago".
+pub fn relative_days(days: i64) -> String {
+    match days {
+        0 => "today".to_string(),
+        1 => "in 1 day".to_string(),
+        -1 => "1 day ago".to_string(),
+        d if d < 0 => format!("{} days ago", d.unsigned_abs()),
+        d => format!("in {d} days"),
+    }
+}
+
+/// `date` moved by `days`, saturating at the calendar's ends
+/// (-9999-01-01 and 9999-12-31) whatever the number of days.
 pub fn add_days(date: Date, days: i64) -> Date {
-    use jiff::ToSpan;
-    date.checked_add(days.days())
-        .unwrap_or(if days < 0 { Date::MIN } else { Date::MAX })
+    let saturated = if days < 0 { Date::MIN } else { Date::MAX };
+    // `Span` holds at most about 7.3 million days; anything beyond that
+    // leaves the calendar from any date.
+    match jiff::Span::new().try_days(days) {
+        Ok(span) => date.checked_add(span).unwrap_or(saturated),
+        Err(_) => saturated,
+    }
+}
+
+#[cfg(test)]
+mod param_tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_parameter_declares_what_it_accepts() {
+        for def in Catalogue::builtin().checks {
+            for (name, p) in &def.params {
+                assert!(p.doc.is_some(), "{}.{name} has no doc", def.id);
+                match &p.value {
+                    serde_json::Value::Number(_) => assert!(
+                        p.min.is_some() && p.max.is_some(),
+                        "{}.{name} declares no range",
+                        def.id
+                    ),
+                    serde_json::Value::String(_) => assert_eq!(
+                        p.kind,
+                        Some(ParamKind::Severity),
+                        "{}.{name} accepts any string",
+                        def.id
+                    ),
+                    other => panic!("{}.{name}: unexpected default {other}", def.id),
+                }
+            }
+        }
+    }
+
+    fn days() -> Param {
+        toml::from_str::<BTreeMap<String, Param>>(
+            "days = { default = 90, min = 0, max = 36525, doc = \"d\" }",
+        )
+        .unwrap()
+        .remove("days")
+        .unwrap()
+    }
+
+    #[test]
+    fn integer_parameters_take_whole_numbers_within_their_range() {
+        let p = days();
+        assert_eq!(p.check(&serde_json::json!(90.0)), Ok(()));
+        assert_eq!(p.normalise(&serde_json::json!(90.0)), serde_json::json!(90));
+        assert_eq!(
+            p.check(&serde_json::json!(90.5)),
+            Err("must be a whole number, found 90.5".to_string())
+        );
+        assert_eq!(
+            p.check(&serde_json::json!(7_304_485)),
+            Err("must be an integer from 0 to 36525, found 7304485".to_string())
+        );
+        assert_eq!(
+            p.check(&serde_json::json!(i64::MIN)),
+            Err("must be an integer from 0 to 36525, found -9223372036854775808".to_string())
+        );
+        assert_eq!(
+            p.check(&serde_json::json!(1e300)),
+            Err("must be an integer from 0 to 36525, found 1e+300".to_string())
+        );
+        assert!(
+            p.check(&serde_json::json!("90"))
+                .unwrap_err()
+                .contains("must be a number")
+        );
+    }
+
+    #[test]
+    fn severity_parameters_suggest_the_name_meant() {
+        let p: BTreeMap<String, Param> =
+            toml::from_str("s = { default = \"medium\", kind = \"severity\" }").unwrap();
+        let p = &p["s"];
+        assert_eq!(p.check(&serde_json::json!("high")), Ok(()));
+        assert_eq!(
+            p.check(&serde_json::json!("hihg")),
+            Err("must be a severity name, found \"hihg\"; did you mean `high`?".to_string())
+        );
+        assert!(p.check(&serde_json::json!(3)).is_err());
+    }
+
+    #[test]
+    fn definitions_with_an_inconsistent_parameter_are_refused() {
+        for bad in [
+            "p = { default = 5, min = 10 }",
+            "p = { default = 5, min = 3, max = 1 }",
+            "p = { default = \"x\", kind = \"severity\" }",
+            "p = { default = \"x\", min = 1 }",
+            "p = { default = 1, maximum = 3 }",
+        ] {
+            assert!(
+                toml::from_str::<BTreeMap<String, Param>>(bad).is_err(),
+                "{bad}"
+            );
+        }
+        let plain: BTreeMap<String, Param> = toml::from_str("p = 5").unwrap();
+        assert_eq!(plain["p"].value, serde_json::json!(5));
+    }
+}
+
+#[cfg(test)]
+mod date_arithmetic_tests {
+    use super::*;
+
+    #[test]
+    fn adding_any_number_of_days_saturates_instead_of_panicking() {
+        let d: Date = "2026-11-22".parse().unwrap();
+        assert_eq!(add_days(d, 7_304_485), Date::MAX);
+        assert_eq!(add_days(d, i64::MAX), Date::MAX);
+        assert_eq!(add_days(d, i64::MIN), Date::MIN);
+        assert_eq!(add_days(Date::MAX, 1), Date::MAX);
+        assert_eq!(add_days(d, 9), "2026-12-01".parse::<Date>().unwrap());
+    }
+
+    #[test]
+    fn days_between_the_ends_of_the_calendar() {
+        let first: Date = "0000-01-01".parse().unwrap();
+        let last: Date = "9999-12-31".parse().unwrap();
+        assert_eq!(days_between(first, last), 3_652_424);
+        assert_eq!(days_between(Date::MIN, Date::MAX), 7_304_483);
+        assert_eq!(days_between(Date::MAX, Date::MIN), -7_304_483);
+    }
+
+    #[test]
+    fn relative_days_in_words() {
+        assert_eq!(relative_days(0), "today");
+        assert_eq!(relative_days(1), "in 1 day");
+        assert_eq!(relative_days(2), "in 2 days");
+        assert_eq!(relative_days(-1), "1 day ago");
+        assert_eq!(relative_days(-30), "30 days ago");
+    }
 }

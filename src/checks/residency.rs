@@ -49,6 +49,11 @@ fn residency_region_not_allowed(ctx: &Context, def: &CheckDef, out: &mut Vec<Fin
 }
 
 fn residency_region_unknown(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
+    // Without allowed regions residency is not judged, so an unknown
+    // region is no gap either.
+    if ctx.inventory.policy.allowed_regions.is_none() {
+        return;
+    }
     for (i, tool) in ctx.tools_in_scope() {
         let personal = ctx.flow.effective[i].intersection_personal();
         if personal.is_empty() || !tool.regions.is_empty() {
@@ -149,12 +154,17 @@ mod tests {
     }
 
     #[test]
-    fn unknown_region_needs_personal_data() {
-        let body = [
+    fn unknown_region_needs_personal_data_and_a_policy() {
+        let tools_text = [
             tool("a", "chat", "data = [\"behavioral\"]"),
             tool("b", "chat", "data = [\"customer\"]"),
         ]
         .concat();
+        let body = format!("{}{tools_text}", policy("[\"eu\"]"));
         assert_eq!(tools(&run("residency-region-unknown", &body, AS_OF)), ["a"]);
+        assert!(
+            run("residency-region-unknown", &tools_text, AS_OF).is_empty(),
+            "without allowed_regions residency is not judged"
+        );
     }
 }

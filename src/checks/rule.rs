@@ -11,7 +11,8 @@
 //!
 //! A finding is reported for every tool in scope where `require` is false.
 //! Conditions combine with `all`, `any` and `not`; a leaf names a `field` and
-//! exactly one operator.
+//! exactly one operator. A field left out of the inventory, or a list with
+//! no entries, is missing: every operator but `exists` is false on it.
 
 use std::collections::BTreeMap;
 
@@ -120,11 +121,54 @@ const CERT_FIELDS: &[&str] = &["expires", "report_date", "bridge_letter_until", 
 
 const MAX_DEPTH: usize = 32;
 
+/// The longest `message` template accepted; expanded messages are capped
+/// separately (see [`expand`]).
+pub const MAX_TEMPLATE_CHARS: usize = 500;
+
 impl RuleDef {
     /// Rejects malformed conditions when the definition is loaded, not mid-audit.
     pub fn validate(&self) -> Result<(), String> {
+        if let Some(m) = &self.message {
+            let n = m.chars().count();
+            if n > MAX_TEMPLATE_CHARS {
+                return Err(format!(
+                    "the rule's `message` is {n} characters long; the limit is {MAX_TEMPLATE_CHARS}"
+                ));
+            }
+        }
         self.require.validate(0)
     }
+}
+
+/// A rule's message for one tool: `{id}` and `{name}` replaced, stopping
+/// at [`MAX_MESSAGE_CHARS`] characters (ending in "…") however long the
+/// names, so the work per finding is bounded too.
+///
+/// [`MAX_MESSAGE_CHARS`]: crate::diagnostic::MAX_MESSAGE_CHARS
+pub fn expand(template: &str, id: &str, name: &str) -> String {
+    const CAP: usize = crate::diagnostic::MAX_MESSAGE_CHARS;
+    let mut out = String::new();
+    let mut chars = 0usize;
+    let mut rest = template;
+    while !rest.is_empty() && chars <= CAP {
+        let (piece, advance) = if let Some(r) = rest.strip_prefix("{name}") {
+            (name, rest.len() - r.len())
+        } else if let Some(r) = rest.strip_prefix("{id}") {
+            (id, rest.len() - r.len())
+        } else {
+            let c = rest.chars().next().map_or(1, char::len_utf8);
+            (&rest[..c], c)
+        };
+        for ch in piece.chars() {
+            if chars > CAP {
+                break;
+            }
+            out.push(ch);
+            chars += 1;
+        }
+        rest = &rest[advance..];
+    }
+    crate::diagnostic::cap_message(out)
 }
 
 fn known_field(field: &str) -> bool {
@@ -236,9 +280,19 @@ impl Condition {
         let Some(field) = &self.field else {
             return false;
         };
-        let value = resolve(ctx, i, field);
+        let value = match resolve(ctx, i, field) {
+            // A list with no entries says nothing, like a field left out.
+            FieldValue::List(items) if items.is_empty() => FieldValue::Missing,
+            v => v,
+        };
         if let Some(want) = self.exists {
             return !matches!(value, FieldValue::Missing) == want;
+        }
+        // Comparing a missing value is false, whatever the operator
+        // (`not_equals` and `not_in` too); a rule that accepts a missing
+        // value says so with `exists = false`.
+        if value == FieldValue::Missing {
+            return false;
         }
         if let Some(v) = &self.equals {
             return value.equals(v);
@@ -251,7 +305,6 @@ impl Condition {
                 FieldValue::List(items) => items
                     .iter()
                     .all(|s| list.iter().any(|v| literal_str(v).as_deref() == Some(s))),
-                FieldValue::Missing => false,
                 _ => list.iter().any(|v| value.equals(v)),
             };
         }
@@ -488,8 +541,10 @@ pub fn evaluate(ctx: &Context, def: &CheckDef, rule: &RuleDef, out: &mut Vec<Fin
         let message = rule
             .message
             .as_deref()
-            .map(|m| m.replace("{name}", &tool.name).replace("{id}", &tool.id))
-            .unwrap_or_else(|| format!("{}: {}", tool.name, def.title));
+            .map(|m| expand(m, &tool.id, &tool.name))
+            .unwrap_or_else(|| {
+                crate::diagnostic::cap_message(format!("{}: {}", tool.name, def.title))
+            });
         out.push(ctx.tool_finding(def, tool, &field, message));
     }
 }
@@ -586,7 +641,16 @@ renewal = 2028-01-01
                 "[rule]\nrequire = { field = \"regions\", in = [\"eu\"] }",
                 TOOLS
             ),
-            ["bot"]
+            ["chat", "bot", "crm"],
+            "no regions at all is not \"only in the EU\""
+        );
+        assert_eq!(
+            run_rule(
+                "[rule]\nrequire = { any = [ { field = \"regions\", exists = false }, { field = \"regions\", in = [\"eu\"] } ] }",
+                TOOLS
+            ),
+            ["bot"],
+            "a rule that accepts an empty list says so"
         );
         assert_eq!(
             run_rule(
@@ -608,6 +672,57 @@ renewal = 2028-01-01
                 TOOLS
             ),
             ["chat", "bot"]
+        );
+    }
+
+    #[test]
+    fn comparing_a_missing_value_is_false_for_every_operator() {
+        // `bot` has no contract: every comparison on its cost is false, so
+        // `require` fails and it is reported, whichever operator is used.
+        for op in [
+            "lte = 10",
+            "gte = 10",
+            "equals = 10",
+            "not_equals = 10",
+            "in = [10]",
+            "not_in = [10]",
+        ] {
+            let rule = format!("[rule]\nrequire = {{ field = \"contract.annual_cost\", {op} }}");
+            assert!(run_rule(&rule, TOOLS).contains(&"bot".to_string()), "{op}");
+        }
+        let rule = "[rule]\nrequire = { field = \"contract.annual_cost\", exists = false }";
+        assert_eq!(run_rule(rule, TOOLS), ["chat", "crm"]);
+    }
+
+    #[test]
+    fn the_shipped_costly_tool_rule_ignores_unknown_costs() {
+        let text = include_str!("../../examples/checks/costly-tool-needs-sso.toml");
+        let rule = &text[text.find("[rule]").unwrap()..];
+        let tools = format!(
+            "{TOOLS}[[tool]]\nid = \"big\"\nname = \"Big\"\ncategory = \"bi\"\n[tool.contract]\nannual_cost = 20001\n"
+        );
+        assert_eq!(run_rule(rule, &tools), ["crm", "big"]);
+    }
+
+    #[test]
+    fn messages_are_expanded_within_a_bound() {
+        assert_eq!(
+            expand("{name} ({id}) is {x}", "a", "Alpha"),
+            "Alpha (a) is {x}"
+        );
+        let huge = "n".repeat(10_000);
+        let m = expand(&"{name}".repeat(80), "id", &huge);
+        assert_eq!(m.chars().count(), crate::diagnostic::MAX_MESSAGE_CHARS);
+        assert!(m.ends_with('…'));
+        let def_text = format!(
+            "id = \"c\"\ntitle = \"t\"\nfamily = \"f\"\nseverity = \"low\"\nrationale = \"r\"\nremediation = \"x\"\n[rule]\nrequire = {{ field = \"name\", exists = true }}\nmessage = \"{}\"",
+            "{name}".repeat(100)
+        );
+        let def: CheckDef = toml::from_str(&def_text).unwrap();
+        let err = def.rule.unwrap().validate().unwrap_err();
+        assert!(
+            err.contains("600 characters long; the limit is 500"),
+            "{err}"
         );
     }
 

@@ -55,14 +55,24 @@ fn stack_redundant_category(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding
         }
         let names: Vec<String> = tools.iter().map(|t| t.id.clone()).collect();
         let cost = combined_cost(&tools);
+        // The message names a few; `related` lists them all.
+        const NAMED: usize = 10;
+        let mut listed = names
+            .iter()
+            .take(NAMED)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if names.len() > NAMED {
+            listed.push_str(&format!(" and {} more", names.len() - NAMED));
+        }
         let mut f = ctx.stack_finding(
             def,
             Some("exclusive_categories"),
-            format!(
-                "{} active `{category}` tools: {}{cost}",
-                tools.len(),
-                names.join(", ")
-            ),
+            crate::diagnostic::cap_message(format!(
+                "{} active `{category}` tools: {listed}{cost}",
+                tools.len()
+            )),
         );
         f.subject = Some(category.to_string());
         f.related = names;
@@ -70,7 +80,8 @@ fn stack_redundant_category(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding
     }
 }
 
-/// ", costing 120,000 EUR a year together" (per currency when they differ).
+/// ", costing 120,000 EUR a year together" (per currency when they differ;
+/// a cost without a currency says so rather than pass for another's).
 fn combined_cost(tools: &[&crate::inventory::model::Tool]) -> String {
     let mut by_currency: std::collections::BTreeMap<String, f64> = Default::default();
     for t in tools {
@@ -88,15 +99,27 @@ fn combined_cost(tools: &[&crate::inventory::model::Tool]) -> String {
     let parts: Vec<String> = by_currency
         .iter()
         .map(|(cur, sum)| {
-            format!("{} {cur}", group_thousands(*sum))
-                .trim_end()
-                .to_string()
+            let currency = if cur.is_empty() {
+                "(currency not recorded)"
+            } else {
+                cur.as_str()
+            };
+            format!("{} {currency}", group_thousands(*sum))
         })
         .collect();
     format!(", costing {} a year together", parts.join(" + "))
 }
 
+/// The largest amount shown exactly; sums beyond it are said to exceed it.
+const LARGEST_SHOWN: f64 = 9_007_199_254_740_992.0; // 2^53: f64 is exact below
+
+/// "120,000"; amounts too large for a float to hold exactly read
+/// "more than 9,007,199,254,740,992" instead of a rounded or clamped figure.
 pub fn group_thousands(amount: f64) -> String {
+    if !amount.is_finite() || amount.abs() > LARGEST_SHOWN {
+        let sign = if amount < 0.0 { "-" } else { "" };
+        return format!("more than {sign}{}", group_thousands(LARGEST_SHOWN));
+    }
     let whole = amount.round() as i64;
     let digits = whole.abs().to_string();
     let mut out = String::new();
@@ -159,6 +182,55 @@ mod tests {
             "2 active `marketing-automation` tools: a, b, costing 120,000 EUR a year together"
         );
         assert_eq!(findings[0].related, ["a", "b"]);
+    }
+
+    #[test]
+    fn every_figure_of_a_cost_carries_its_currency_and_sums_are_never_clamped() {
+        let body = [
+            tool(
+                "a",
+                "crm",
+                "[tool.contract]\nannual_cost = 50000\ncurrency = \"EUR\"",
+            ),
+            tool("b", "crm", "[tool.contract]\nannual_cost = 30000"),
+            tool(
+                "c",
+                "crm",
+                "[tool.contract]\nannual_cost = 1000\ncurrency = \"USD\"",
+            ),
+        ]
+        .concat();
+        let findings = run("stack-redundant-category", &body, AS_OF);
+        assert_eq!(
+            findings[0].message,
+            "3 active `crm` tools: a, b, c, costing 30,000 (currency not recorded) + 50,000 EUR + 1,000 USD a year together"
+        );
+        let huge = [
+            tool(
+                "a",
+                "cdp",
+                "[tool.contract]\nannual_cost = 9223372036854775807\ncurrency = \"EUR\"",
+            ),
+            tool(
+                "b",
+                "cdp",
+                "[tool.contract]\nannual_cost = 9223372036854775807\ncurrency = \"EUR\"",
+            ),
+        ]
+        .concat();
+        let findings = run("stack-redundant-category", &huge, AS_OF);
+        assert!(
+            findings[0]
+                .message
+                .ends_with("costing more than 9,007,199,254,740,992 EUR a year together"),
+            "{}",
+            findings[0].message
+        );
+        assert_eq!(super::group_thousands(1234567.4), "1,234,567");
+        assert_eq!(
+            super::group_thousands(f64::INFINITY),
+            "more than 9,007,199,254,740,992"
+        );
     }
 
     #[test]

@@ -22,16 +22,30 @@ fn matches(w: &Waiver, f: &Finding) -> bool {
 
 /// Marks the findings covered by valid waivers; returns, per waiver, whether
 /// it covered anything.
+///
+/// A waiver naming the finding's check applies before a `*` waiver for the
+/// same tool (its reason and expiry are the specific ones); every valid
+/// waiver that matches counts as used, so neither is reported unused.
 pub fn apply(waivers: &[Waiver], as_of: jiff::civil::Date, findings: &mut [Finding]) -> Vec<bool> {
     let mut used = vec![false; waivers.len()];
     for f in findings.iter_mut() {
-        let Some(i) = waivers
-            .iter()
-            .position(|w| w.expires >= as_of && matches(w, f))
-        else {
+        let mut specific = None;
+        let mut wildcard = None;
+        for (i, w) in waivers.iter().enumerate() {
+            if w.expires < as_of || !matches(w, f) {
+                continue;
+            }
+            used[i] = true;
+            let slot = if w.check == "*" {
+                &mut wildcard
+            } else {
+                &mut specific
+            };
+            slot.get_or_insert(i);
+        }
+        let Some(i) = specific.or(wildcard) else {
             continue;
         };
-        used[i] = true;
         let w = &waivers[i];
         f.waiver = Some(AppliedWaiver {
             reason: w.reason.clone(),
@@ -98,5 +112,71 @@ fn waiver_unused(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
                 format!("the {} matches no finding", describe(w)),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::Severity;
+
+    fn waiver(check: &str, reason: &str) -> Waiver {
+        Waiver {
+            check: check.into(),
+            tool: Some("chat".into()),
+            reason: reason.into(),
+            approved_by: "ciso@x.example".into(),
+            expires: "2027-01-01".parse().unwrap(),
+            ticket: None,
+            loc: Default::default(),
+            file: None,
+        }
+    }
+
+    fn finding(check: &str) -> Finding {
+        Finding {
+            check: check.into(),
+            severity: Severity::High,
+            tool: Some("chat".into()),
+            related: Vec::new(),
+            subject: None,
+            message: String::new(),
+            remediation: String::new(),
+            controls: Vec::new(),
+            location: None,
+            fingerprint: String::new(),
+            waiver: None,
+        }
+    }
+
+    #[test]
+    fn a_specific_waiver_wins_over_a_wildcard_and_both_count_as_used() {
+        for waivers in [
+            vec![
+                waiver("*", "blanket"),
+                waiver("access-mfa-missing", "specific"),
+            ],
+            vec![
+                waiver("access-mfa-missing", "specific"),
+                waiver("*", "blanket"),
+            ],
+        ] {
+            let mut findings = vec![finding("access-mfa-missing")];
+            let used = apply(&waivers, "2026-11-22".parse().unwrap(), &mut findings);
+            assert_eq!(findings[0].waiver.as_ref().unwrap().reason, "specific");
+            assert_eq!(used, [true, true]);
+        }
+    }
+
+    #[test]
+    fn an_expired_specific_waiver_leaves_the_wildcard_to_apply() {
+        let mut expired = waiver("access-mfa-missing", "specific");
+        expired.expires = "2026-01-01".parse().unwrap();
+        let waivers = vec![expired, waiver("*", "blanket")];
+        let mut findings = vec![finding("access-mfa-missing"), finding("backup-missing")];
+        let used = apply(&waivers, "2026-11-22".parse().unwrap(), &mut findings);
+        assert_eq!(findings[0].waiver.as_ref().unwrap().reason, "blanket");
+        assert_eq!(findings[1].waiver.as_ref().unwrap().reason, "blanket");
+        assert_eq!(used, [false, true]);
     }
 }

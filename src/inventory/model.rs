@@ -192,6 +192,9 @@ impl Inventory {
     }
 }
 
+/// A SOC 2 report's period is evidence for a year after it ends.
+pub const DEFAULT_MAX_SOC2_REPORT_AGE_DAYS: i64 = 365;
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Policy {
     pub system_of_record: Option<String>,
@@ -203,6 +206,8 @@ pub struct Policy {
     pub max_rpo_hours: f64,
     pub max_rto_hours: f64,
     pub max_waiver_days: Option<i64>,
+    /// How long a SOC 2 report counts as evidence after its period ends.
+    pub max_soc2_report_age_days: i64,
     #[serde(skip)]
     pub spans: BTreeMap<&'static str, Loc>,
 }
@@ -218,6 +223,7 @@ impl Default for Policy {
             max_rpo_hours: 24.0,
             max_rto_hours: 72.0,
             max_waiver_days: None,
+            max_soc2_report_age_days: DEFAULT_MAX_SOC2_REPORT_AGE_DAYS,
             spans: BTreeMap::new(),
         }
     }
@@ -330,8 +336,8 @@ pub struct Integration {
 pub struct ChecksConfig {
     pub disable: Vec<Located<String>>,
     pub severity: Vec<(Located<String>, String)>,
-    /// Parameter overrides by check id, as JSON values.
-    pub params: BTreeMap<String, Located<BTreeMap<String, serde_json::Value>>>,
+    /// Parameter overrides by check id, as JSON values, each located.
+    pub params: BTreeMap<String, Located<BTreeMap<String, Located<serde_json::Value>>>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

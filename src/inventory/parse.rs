@@ -84,11 +84,24 @@ fn toml_node(
             None => {
                 return Err(Diagnostic::at(
                     loc,
-                    format!("integer `{}` is out of range", i.as_str()),
-                ));
+                    format!("the integer `{}` is too large to hold", i.as_str()),
+                )
+                .help(format!("integers run from {} to {}", i64::MIN, i64::MAX)));
             }
         },
-        DeValue::Float(f) => Value::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
+        DeValue::Float(f) => {
+            let text = f.as_str();
+            let value: f64 = text.replace('_', "").parse().unwrap_or(f64::NAN);
+            // `inf` and `nan` are TOML literals; 1e400 is a number past f64.
+            if value.is_infinite() && !text.contains("inf") {
+                return Err(Diagnostic::at(
+                    loc,
+                    format!("the number `{text}` is too large to hold"),
+                )
+                .help("numbers run up to about 1.8e308"));
+            }
+            Value::Float(value)
+        }
         DeValue::Boolean(b) => Value::Bool(*b),
         DeValue::Datetime(d) => Value::Datetime(d.to_string()),
         DeValue::Array(a) => Value::Array(
@@ -125,8 +138,14 @@ fn parse_toml_int(text: &str, radix: u32) -> Option<i64> {
         2 => digits.trim_start_matches("0b"),
         _ => digits,
     };
-    let n = i64::from_str_radix(digits, radix).ok()?;
-    Some(if negative { -n } else { n })
+    // The sign goes with the digits: -9223372036854775808 fits an i64,
+    // 9223372036854775808 does not.
+    let signed = if negative {
+        format!("-{digits}")
+    } else {
+        digits.to_string()
+    };
+    i64::from_str_radix(&signed, radix).ok()
 }
 
 // ---------------------------------------------------------------- YAML
@@ -203,6 +222,16 @@ fn friendly_yaml_error(loc: Loc, message: &str) -> Diagnostic {
     }
     if message.contains("recursion limit") {
         return depth_error(loc);
+    }
+    if let Some(rest) = message.strip_prefix("non-finite float `") {
+        let number = rest.split('`').next().unwrap_or(rest);
+        let lower = number.to_ascii_lowercase();
+        if !lower.contains("inf") && !lower.contains("nan") {
+            return Diagnostic::at(loc, format!("the number `{number}` is too large to hold"))
+                .help("numbers run up to about 1.8e308");
+        }
+        return Diagnostic::at(loc, format!("`{number}` is not a finite number"))
+            .help("write a number such as 24 or 0.5");
     }
     if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
         let key = rest
@@ -387,7 +416,16 @@ fn json_node(
         J::StringLit(s) => Value::Str(s.value.to_string()),
         J::NumberLit(n) => match n.value.parse::<i64>() {
             Ok(i) => Value::Int(i),
-            Err(_) => Value::Float(n.value.parse().unwrap_or(f64::NAN)),
+            Err(_) => match n.value.parse::<f64>() {
+                Ok(f) if f.is_finite() => Value::Float(f),
+                _ => {
+                    return Err(Diagnostic::at(
+                        loc,
+                        format!("the number `{}` is too large to hold", n.value),
+                    )
+                    .help("numbers run up to about 1.8e308"));
+                }
+            },
         },
         J::BooleanLit(b) => Value::Bool(b.value),
         J::NullKeyword(_) => Value::Null,
@@ -464,6 +502,8 @@ mod tests {
         assert_eq!(parse_toml_int("-5", 10), Some(-5));
         assert_eq!(parse_toml_int("0xff", 16), Some(255));
         assert_eq!(parse_toml_int("99999999999999999999", 10), None);
+        assert_eq!(parse_toml_int("-9223372036854775808", 10), Some(i64::MIN));
+        assert_eq!(parse_toml_int("9223372036854775808", 10), None);
     }
 
     #[test]

@@ -131,9 +131,109 @@ pub fn all_codes() -> impl Iterator<Item = &'static str> {
         .chain(COUNTRIES.iter().copied())
 }
 
+/// Names the characters in a would-be region code that make it look right
+/// but fail: invisible ones (zero-width space, no-break space, byte-order
+/// mark) and non-Latin look-alikes (Cyrillic `е` for `e`). `None` when the
+/// code is plain ASCII.
+pub fn explain_lookalikes(code: &str) -> Option<String> {
+    let odd: Vec<String> = code
+        .chars()
+        .filter(|c| !c.is_ascii_graphic())
+        .take(3)
+        .map(describe_char)
+        .collect();
+    if odd.is_empty() {
+        return None;
+    }
+    let plain: String = code
+        .chars()
+        .filter_map(|c| {
+            if c.is_ascii_graphic() {
+                Some(c)
+            } else {
+                lookalike(c)
+            }
+        })
+        .collect();
+    let meant = Region::parse(&plain.to_ascii_lowercase())
+        .map(|_| format!("; did you mean `{}`?", plain.to_ascii_lowercase()))
+        .unwrap_or_default();
+    Some(format!("the code contains {}{meant}", odd.join(", ")))
+}
+
+fn describe_char(c: char) -> String {
+    let name = match c {
+        '\u{200B}' => "a zero-width space, which is invisible".to_string(),
+        '\u{200C}' | '\u{200D}' => "a zero-width joiner, which is invisible".to_string(),
+        '\u{2060}' => "a word joiner, which is invisible".to_string(),
+        '\u{FEFF}' => "a byte-order mark, which is invisible".to_string(),
+        '\u{00A0}' => "a no-break space".to_string(),
+        ' ' | '\t' => "a space".to_string(),
+        c => match lookalike(c) {
+            Some(latin) => format!("a {} letter that looks like `{latin}`", script(c)),
+            None => "a character that is not an ASCII letter".to_string(),
+        },
+    };
+    format!("U+{:04X} ({name})", c as u32)
+}
+
+fn script(c: char) -> &'static str {
+    match c as u32 {
+        0x0370..=0x03FF => "Greek",
+        0x0400..=0x04FF => "Cyrillic",
+        0xFF00..=0xFFEF => "full-width",
+        _ => "non-Latin",
+    }
+}
+
+/// The ASCII letter a character is commonly mistaken for.
+fn lookalike(c: char) -> Option<char> {
+    Some(match c {
+        'а' | 'А' | 'α' | 'Α' => 'a',
+        'в' | 'В' | 'β' | 'Β' => 'b',
+        'с' | 'С' => 'c',
+        'е' | 'Е' | 'ε' | 'Ε' => 'e',
+        'һ' | 'Н' | 'Η' => 'h',
+        'і' | 'І' | 'ι' | 'Ι' => 'i',
+        'ј' | 'Ј' => 'j',
+        'к' | 'К' | 'κ' | 'Κ' => 'k',
+        'м' | 'М' | 'Μ' => 'm',
+        'п' | 'η' | 'Ν' => 'n',
+        'о' | 'О' | 'ο' | 'Ο' => 'o',
+        'р' | 'Р' | 'ρ' | 'Ρ' => 'p',
+        'ѕ' | 'Ѕ' => 's',
+        'т' | 'Т' | 'τ' | 'Τ' => 't',
+        'у' | 'У' | 'υ' | 'Υ' => 'y',
+        'х' | 'Х' | 'χ' | 'Χ' => 'x',
+        'ν' => 'v',
+        'ω' => 'w',
+        'Ζ' => 'z',
+        c if ('\u{FF41}'..='\u{FF5A}').contains(&c) => char::from(b'a' + (c as u32 - 0xFF41) as u8),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_and_lookalike_characters_are_named() {
+        assert_eq!(
+            explain_lookalikes("de\u{200B}").unwrap(),
+            "the code contains U+200B (a zero-width space, which is invisible); did you mean `de`?"
+        );
+        assert_eq!(
+            explain_lookalikes("\u{0435}u").unwrap(),
+            "the code contains U+0435 (a Cyrillic letter that looks like `e`); did you mean `eu`?"
+        );
+        assert_eq!(explain_lookalikes("xx"), None);
+        assert!(
+            explain_lookalikes("日本")
+                .unwrap()
+                .starts_with("the code contains U+65E5")
+        );
+    }
 
     fn r(code: &str) -> Region {
         Region::parse(code).unwrap()

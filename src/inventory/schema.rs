@@ -57,7 +57,8 @@ fn ty(t: &Ty) -> Value {
     match t {
         Ty::Str => json!({"type": "string"}),
         Ty::Slug => json!({"type": "string", "pattern": "^[a-z0-9-]+$"}),
-        Ty::Int { min } => json!({"type": "integer", "minimum": min}),
+        Ty::Int { min, max } if *max == i64::MAX => json!({"type": "integer", "minimum": min}),
+        Ty::Int { min, max } => json!({"type": "integer", "minimum": min, "maximum": max}),
         Ty::Number => json!({"type": "number", "minimum": 0}),
         Ty::Bool => json!({"type": "boolean"}),
         Ty::Date => json!({"type": "string", "format": "date"}),
@@ -65,7 +66,8 @@ fn ty(t: &Ty) -> Value {
         Ty::OpenEnum(values) => json!({"type": "string", "examples": values}),
         Ty::Region => json!({"type": "string", "enum": region::all_codes().collect::<Vec<_>>()}),
         Ty::Url => json!({"type": "string", "format": "uri", "pattern": "^https?://"}),
-        Ty::List(item) => json!({"type": "array", "items": ty(item)}),
+        Ty::List(item @ Ty::Table(_)) => json!({"type": "array", "items": ty(item)}),
+        Ty::List(item) => json!({"type": "array", "items": ty(item), "uniqueItems": true}),
         Ty::Table(fields) => table(fields),
         Ty::Map(value) => json!({"type": "object", "additionalProperties": ty(value)}),
         Ty::Certifications => json!({

@@ -43,8 +43,10 @@ pub enum Ty {
     Str,
     /// A lower-case identifier: `[a-z0-9-]+`.
     Slug,
+    /// An integer from `min` to `max`, inclusive.
     Int {
         min: i64,
+        max: i64,
     },
     /// An integer or a decimal number, at least zero.
     Number,
@@ -59,6 +61,7 @@ pub enum Ty {
     Region,
     /// An `http` or `https` URL.
     Url,
+    /// A list; lists of values (not of tables) may not repeat an entry.
     List(&'static Ty),
     Table(&'static [Field]),
     /// A table with free-form keys whose values all have one type.
@@ -96,7 +99,14 @@ const fn req(name: &'static str, ty: Ty, doc: &'static str) -> Field {
 }
 
 pub const ROOT: &[Field] = &[
-    req("schema", Ty::Int { min: 0 }, "Format version; must be 1."),
+    req(
+        "schema",
+        Ty::Int {
+            min: 0,
+            max: i64::MAX,
+        },
+        "Format version; must be 1.",
+    ),
     opt(
         "organization",
         Ty::Table(ORGANIZATION),
@@ -168,10 +178,25 @@ pub const POLICY: &[Field] = &[
     ),
     opt(
         "max_waiver_days",
-        Ty::Int { min: 1 },
+        Ty::Int {
+            min: 1,
+            max: MAX_DAYS,
+        },
         "Longest a waiver may run from the audit date.",
     ),
+    opt(
+        "max_soc2_report_age_days",
+        Ty::Int {
+            min: 0,
+            max: MAX_DAYS,
+        },
+        "How long a SOC 2 report counts as evidence after the end of its period (default 365); a bridge letter extends it to its own end date.",
+    ),
 ];
+
+/// The longest span of days any setting accepts: 100 years. Longer values
+/// only carry dates past the end of the calendar.
+pub const MAX_DAYS: i64 = 36_525;
 
 pub const TOOL: &[Field] = &[
     req(
@@ -259,7 +284,14 @@ pub const ACCESS: &[Field] = &[
 ];
 
 pub const SOC2: &[Field] = &[
-    req("type", Ty::Int { min: 1 }, "Report type: 1 or 2."),
+    req(
+        "type",
+        Ty::Int {
+            min: 1,
+            max: i64::MAX,
+        },
+        "Report type: 1 or 2.",
+    ),
     opt(
         "report_date",
         Ty::Date,
@@ -278,7 +310,7 @@ pub const ENCRYPTION: &[Field] = &[
     opt(
         "at_rest",
         Ty::OpenEnum(AT_REST_KNOWN),
-        "Encryption at rest: aes-256, aes-128, none, or as the vendor states it.",
+        "Encryption at rest as the vendor states it: AES-256 in any spelling (AES256, aes-256-gcm, AES 256), none (also unencrypted, no, false, plaintext), or anything else, which counts as weaker than AES-256.",
     ),
     opt(
         "in_transit",
@@ -302,7 +334,10 @@ pub const BACKUP: &[Field] = &[
     opt("rto_hours", Ty::Number, "Recovery time objective in hours."),
     opt(
         "retention_days",
-        Ty::Int { min: 0 },
+        Ty::Int {
+            min: 0,
+            max: i64::MAX,
+        },
         "How long backups are kept.",
     ),
     opt(

@@ -18,6 +18,10 @@ use crate::diagnostic::{Diagnostic, did_you_mean};
 /// Upper bounds that keep a hostile file from exhausting memory or time.
 pub const MAX_TOOLS: usize = 50_000;
 pub const MAX_INTEGRATIONS: usize = 500_000;
+/// Ids are short names; the limit keeps "did you mean" comparisons cheap.
+pub const MAX_ID_LEN: usize = 200;
+/// Unknown references past this many are counted, not listed one by one.
+pub const MAX_UNKNOWN_REFERENCES: usize = 100;
 
 pub fn validate(root: &Node, format: Format, path: &str) -> Result<Inventory, Vec<Diagnostic>> {
     validate_with_known_tools(root, format, path, &[])
@@ -58,7 +62,8 @@ pub fn validate_with_known_tools(
     if errors.is_empty() {
         Ok(inventory)
     } else {
-        errors.sort_by_key(|d| d.loc);
+        // By position; problems of the whole file (counts) come last.
+        errors.sort_by_key(|d| (d.loc.is_none(), d.loc));
         errors.dedup();
         Err(errors)
     }
@@ -105,7 +110,7 @@ fn join(ctx: &str, key: &str) -> String {
 /// A tool's name in paths: its id when it has a usable one, else its position.
 fn item_ctx(ctx: &str, key: &str, item: &Node, index: usize) -> String {
     let label = match (key, item.get("id").and_then(Node::as_str)) {
-        ("tool", Some(id)) if is_slug(id) => id.to_string(),
+        ("tool", Some(id)) if is_slug(id) && id.len() <= MAX_ID_LEN => id.to_string(),
         _ => (index + 1).to_string(),
     };
     format!("{}[{label}]", join(ctx, key))
@@ -177,12 +182,39 @@ impl Checker<'_> {
             return;
         }
         match ty {
-            Ty::Any => {}
+            Ty::Any => {
+                // Parameter values become JSON, which has no infinity or NaN.
+                if let Value::Float(f) = node.value
+                    && !f.is_finite()
+                {
+                    self.errors.push(Diagnostic::at(
+                        node.loc,
+                        format!("`{path}` must be a finite number, found {f}"),
+                    ));
+                }
+            }
             Ty::Str => {
                 self.expect_str(node, path, "a string");
             }
             Ty::Slug => {
-                if let Some(s) = self.expect_str(node, path, "an id")
+                let id = self.expect_str(node, path, "an id");
+                if let Some(s) = id
+                    && s.len() > MAX_ID_LEN
+                {
+                    self.errors.push(
+                        Diagnostic::at(
+                            node.loc,
+                            format!(
+                                "`{path}` is {} characters long; ids are at most {MAX_ID_LEN}",
+                                s.chars().count()
+                            ),
+                        )
+                        .help(format!(
+                            "shorten it, such as `{}`",
+                            slugify(&s.chars().take(40).collect::<String>())
+                        )),
+                    );
+                } else if let Some(s) = id
                     && !is_slug(s)
                 {
                     let suggestion = slugify(s);
@@ -208,11 +240,16 @@ impl Checker<'_> {
                     );
                 }
             }
-            Ty::Int { min } => match node.value {
-                Value::Int(i) if i < *min => {
+            Ty::Int { min, max } => match node.value {
+                Value::Int(i) if i < *min || i > *max => {
+                    let range = if *max == i64::MAX {
+                        format!("at least {min}")
+                    } else {
+                        format!("an integer from {min} to {max}")
+                    };
                     self.errors.push(Diagnostic::at(
                         node.loc,
-                        format!("`{path}` must be at least {min}, found {i}"),
+                        format!("`{path}` must be {range}, found {i}"),
                     ));
                 }
                 Value::Int(_) => {}
@@ -220,7 +257,11 @@ impl Checker<'_> {
             },
             Ty::Number => match node.value {
                 Value::Int(i) if i < 0 => self.negative(node, path),
-                Value::Float(f) if !(f >= 0.0 && f.is_finite()) => self.negative(node, path),
+                Value::Float(f) if !f.is_finite() => self.errors.push(Diagnostic::at(
+                    node.loc,
+                    format!("`{path}` must be a finite number, found {f}"),
+                )),
+                Value::Float(f) if f < 0.0 => self.negative(node, path),
                 Value::Int(_) | Value::Float(_) => {}
                 _ => self.type_error(node, path, "a number"),
             },
@@ -260,6 +301,20 @@ impl Checker<'_> {
                 {
                     let lower = s.to_ascii_lowercase();
                     let mut help = String::new();
+                    if let Some(why) = region::explain_lookalikes(s) {
+                        // Echoed as is, the code would look valid.
+                        self.errors.push(
+                            Diagnostic::at(
+                                node.loc,
+                                format!(
+                                    "unknown region code {} in `{path}`: {why}",
+                                    quote_escaped(&crate::diagnostic::truncate_chars(s, 40))
+                                ),
+                            )
+                            .help("type the code again in plain ASCII letters, such as `de`, `us`, `gb` or the groups eu, eea, apac, global"),
+                        );
+                        return;
+                    }
                     if Region::parse(&lower).is_some() {
                         help.push_str(&format!("region codes are lower case: `{lower}`; "));
                     } else if let Some(m) = did_you_mean(&lower, region::GROUPS.iter().copied()) {
@@ -280,6 +335,9 @@ impl Checker<'_> {
                     for (i, it) in items.iter().enumerate() {
                         let item_path = item_ctx_for(path, key, it, i);
                         self.check_value(it, item, &item_path, key);
+                    }
+                    if !matches!(item, Ty::Table(_)) {
+                        self.check_duplicates(items, path);
                     }
                 }
                 Value::Table(_) if matches!(item, Ty::Table(_)) && self.format == Format::Toml => {
@@ -339,6 +397,32 @@ impl Checker<'_> {
         }
     }
 
+    /// A list of values names each value once: a repeated region, data
+    /// class or category would count twice in the checks.
+    fn check_duplicates(&mut self, items: &[Node], path: &str) {
+        let mut seen: HashMap<&str, Loc> = HashMap::with_capacity(items.len());
+        for it in items {
+            let Some(s) = it.as_str() else { continue };
+            if let Some(first) = seen.get(s) {
+                self.errors.push(
+                    Diagnostic::at(
+                        it.loc,
+                        format!(
+                            "`{path}` lists \"{}\" twice",
+                            crate::diagnostic::truncate_chars(s, 60)
+                        ),
+                    )
+                    .help(format!(
+                        "it is already listed at line {}, column {}; keep one",
+                        first.line, first.column
+                    )),
+                );
+            } else {
+                seen.insert(s, it.loc);
+            }
+        }
+    }
+
     fn expect_str<'n>(&mut self, node: &'n Node, path: &str, what: &str) -> Option<&'n str> {
         match &node.value {
             Value::Str(s) => Some(s),
@@ -369,9 +453,14 @@ impl Checker<'_> {
     }
 
     fn negative(&mut self, node: &Node, path: &str) {
+        let found = match node.value {
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => f.to_string(),
+            _ => String::new(),
+        };
         self.errors.push(Diagnostic::at(
             node.loc,
-            format!("`{path}` must be a number of at least 0"),
+            format!("`{path}` must be a number of at least 0, found {found}"),
         ));
     }
 
@@ -484,6 +573,21 @@ fn unknown_value(loc: Loc, key: &str, value: &str, allowed: &[&str]) -> Diagnost
         )),
         None => d.help(format!("accepted: {}", quoted_list(allowed))),
     }
+}
+
+/// `"de\u{200b}"`: a string quoted with everything but printable ASCII
+/// escaped, so a message never shows a code that looks valid.
+fn quote_escaped(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        if c.is_ascii_graphic() {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\u{{{:04x}}}", c as u32));
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn is_yaml11_true(s: &str) -> bool {
@@ -695,10 +799,12 @@ impl Builder<'_> {
                 .collect();
         }
         if p.get("accepted_certifications").is_some() {
-            policy.accepted_certifications = strs_at(p, "accepted_certifications")
-                .into_iter()
-                .map(|(s, _)| s.to_string())
-                .collect();
+            let names = strs_at(p, "accepted_certifications");
+            for (name, loc) in &names {
+                self.check_accepted_certification(name, *loc);
+            }
+            policy.accepted_certifications =
+                names.into_iter().map(|(s, _)| s.to_string()).collect();
         }
         if let Some(h) = num_at(p, "max_rpo_hours") {
             policy.max_rpo_hours = h;
@@ -707,7 +813,34 @@ impl Builder<'_> {
             policy.max_rto_hours = h;
         }
         policy.max_waiver_days = int_at(p, "max_waiver_days");
+        if let Some(days) = int_at(p, "max_soc2_report_age_days") {
+            policy.max_soc2_report_age_days = days;
+        }
         policy
+    }
+
+    /// SOC 2 reports come in two types, and the policy must say which it
+    /// accepts: `soc2-type2` (operation over a period) or `soc2-type1`
+    /// (design at a point in time, which Type II reports also meet).
+    fn check_accepted_certification(&mut self, name: &str, loc: Loc) {
+        const SOC2_NAMES: [&str; 2] = ["soc2-type2", "soc2-type1"];
+        let soc2_like = name.starts_with("soc2") || name.starts_with("soc-2");
+        if !soc2_like || SOC2_NAMES.contains(&name) {
+            return;
+        }
+        let message = if name == "soc2" {
+            "`soc2` in `policy.accepted_certifications` does not say which SOC 2 report type is accepted".to_string()
+        } else {
+            format!("unknown SOC 2 report type `{name}` in `policy.accepted_certifications`")
+        };
+        let meant = if name == "soc2" {
+            "soc2-type2"
+        } else {
+            did_you_mean(name, SOC2_NAMES).unwrap_or("soc2-type2")
+        };
+        self.errors.push(Diagnostic::at(loc, message).help(format!(
+            "did you mean `{meant}`? accepted: soc2-type2 (Type II reports), soc2-type1 (Type I or Type II reports)"
+        )));
     }
 
     fn tool(&mut self, t: &Node) -> Tool {
@@ -838,7 +971,15 @@ impl Builder<'_> {
                 if let Some(params) = v.as_table() {
                     let map = params
                         .iter()
-                        .map(|(pk, pv)| (pk.name.clone(), to_json(pv)))
+                        .map(|(pk, pv)| {
+                            (
+                                pk.name.clone(),
+                                Located {
+                                    value: to_json(pv),
+                                    loc: pv.loc,
+                                },
+                            )
+                        })
                         .collect();
                     config.params.insert(
                         k.name.clone(),
@@ -891,13 +1032,18 @@ impl Builder<'_> {
         for id in external {
             ids.entry(id.as_str()).or_default();
         }
+        // Suggestions come from sorted, length-bucketed ids, so they do not
+        // depend on hashing order and each costs a bounded scan.
+        let known = crate::diagnostic::Suggester::new(ids.keys().copied());
         let suggest = |name: &str| -> String {
-            // Suggestions scan all ids; only computed for the rare error path.
-            match did_you_mean(name, ids.keys().copied()) {
+            match known.suggest(name) {
                 Some(m) => format!("did you mean `{m}`?"),
                 None => "name the `id` of a [[tool]] in this inventory".to_string(),
             }
         };
+        // Past the first hundred, unknown references are only counted: each
+        // suggestion scans the ids.
+        let mut unknown_references = 0usize;
         for tool in &inv.tools {
             for (n, integ) in tool.integrations.iter().enumerate() {
                 let path = format!("tool[{}].integration[{}].to", tool.id, n + 1);
@@ -914,17 +1060,27 @@ impl Builder<'_> {
                         )
                         .help("an integration connects two different tools; remove it"),
                     );
-                } else if !ids.contains_key(integ.to.as_str()) && is_slug(&integ.to) {
-                    self.errors.push(
-                        Diagnostic::at(to_loc, format!("`{path}` names no tool: `{}`", integ.to))
+                } else if !ids.contains_key(integ.to.as_str())
+                    && is_slug(&integ.to)
+                    && integ.to.len() <= MAX_ID_LEN
+                {
+                    unknown_references += 1;
+                    if unknown_references <= MAX_UNKNOWN_REFERENCES {
+                        self.errors.push(
+                            Diagnostic::at(
+                                to_loc,
+                                format!("`{path}` names no tool: `{}`", integ.to),
+                            )
                             .help(suggest(&integ.to)),
-                    );
+                        );
+                    }
                 }
             }
         }
         if let Some(sor) = &inv.policy.system_of_record
             && !ids.contains_key(sor.as_str())
             && is_slug(sor)
+            && sor.len() <= MAX_ID_LEN
         {
             let loc = inv
                 .policy
@@ -932,6 +1088,7 @@ impl Builder<'_> {
                 .get("system_of_record")
                 .copied()
                 .unwrap_or_default();
+            unknown_references += 1;
             self.errors.push(
                 Diagnostic::at(
                     loc,
@@ -943,15 +1100,25 @@ impl Builder<'_> {
         for w in &inv.waivers {
             if let Some(t) = &w.tool
                 && !ids.contains_key(t.as_str())
+                && t.len() <= MAX_ID_LEN
             {
-                self.errors.push(
-                    Diagnostic::at(
-                        w.loc,
-                        format!("waiver for check `{}` names no tool: `{t}`", w.check),
-                    )
-                    .help(suggest(t)),
-                );
+                unknown_references += 1;
+                if unknown_references <= MAX_UNKNOWN_REFERENCES {
+                    self.errors.push(
+                        Diagnostic::at(
+                            w.loc,
+                            format!("waiver for check `{}` names no tool: `{t}`", w.check),
+                        )
+                        .help(suggest(t)),
+                    );
+                }
             }
+        }
+        if unknown_references > MAX_UNKNOWN_REFERENCES {
+            self.errors.push(Diagnostic::file(format!(
+                "and {} more unknown references",
+                unknown_references - MAX_UNKNOWN_REFERENCES
+            )));
         }
     }
 }
