@@ -177,10 +177,10 @@ impl Diff<'_> {
             if markdown {
                 crate::report::markdown::escape(s)
             } else {
-                s.to_string()
+                crate::report::sanitize::owned(s)
             }
         };
-        let code = |s: &str| format!("`{s}`");
+        let code = |s: &str| format!("`{}`", esc(s));
         let mut out = String::new();
         let h = |level: usize, t: &str| {
             if markdown {
@@ -216,7 +216,7 @@ impl Diff<'_> {
                 let _ = writeln!(
                     out,
                     "      {}: {} → {}",
-                    f.field,
+                    esc(&f.field),
                     esc(&f.old.to_string()),
                     esc(&f.new.to_string())
                 );

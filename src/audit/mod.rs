@@ -89,6 +89,8 @@ pub struct ToolSummary {
     pub score: u32,
     /// Active or evaluating, and selected by `--tool` when given.
     pub audited: bool,
+    /// Known findings of this tool that --baseline/--base left out.
+    pub known: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -452,6 +454,7 @@ fn summarise_tools(
             score: 100u32.saturating_sub(penalty.get(t.id.as_str()).copied().unwrap_or(0)),
             audited: t.is_in_scope()
                 && (options.only_tools.is_empty() || options.only_tools.contains(&t.id)),
+            known: 0,
         })
         .collect()
 }

@@ -150,6 +150,48 @@ fn describe_error(e: &reqwest::Error) -> String {
     }
 }
 
+/// True when the request never reached a server that could answer for the
+/// vendor: the name did not resolve, the connection was refused or timed
+/// out, or the proxy failed. TLS and certificate errors come from a server
+/// that answered, and refusals by the address guard are the inventory's
+/// doing: neither counts.
+fn network_failure(e: &reqwest::Error) -> bool {
+    if e.is_timeout() {
+        return true;
+    }
+    if !e.is_connect() {
+        return false;
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let tls = s.downcast_ref::<rustls::Error>().is_some()
+            || s.downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some());
+        if tls || s.to_string().contains("--allow-private") {
+            return false;
+        }
+        source = s.source();
+    }
+    true
+}
+
+/// Why a request failed, and whether a server was reached at all.
+#[derive(Debug)]
+struct FetchError {
+    message: String,
+    unreachable: bool,
+}
+
+impl FetchError {
+    fn refused(message: String) -> FetchError {
+        FetchError {
+            message,
+            unreachable: false,
+        }
+    }
+}
+
 fn certificate_expiry(der: &[u8]) -> Option<String> {
     let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
     let ts = cert.validity().not_after.timestamp();
@@ -164,9 +206,9 @@ async fn get(
     options: &ProbeOptions,
     url: &Url,
     limit: usize,
-) -> Result<Response, String> {
+) -> Result<Response, FetchError> {
     if !options.allow_private {
-        guard::check_url_host(url, &options.allowed_hosts)?;
+        guard::check_url_host(url, &options.allowed_hosts).map_err(FetchError::refused)?;
     }
     // One server is one host and port: at most `per_host` requests to it at a time.
     let host = format!(
@@ -178,8 +220,15 @@ async fn get(
     let mut attempt = 0;
     loop {
         let outcome = {
-            let _all = limits.all.acquire().await.map_err(|e| e.to_string())?;
-            let _host = host_slot.acquire().await.map_err(|e| e.to_string())?;
+            let _all = limits
+                .all
+                .acquire()
+                .await
+                .map_err(|e| FetchError::refused(e.to_string()))?;
+            let _host = host_slot
+                .acquire()
+                .await
+                .map_err(|e| FetchError::refused(e.to_string()))?;
             fetch_once(client, url, limit).await
         };
         let retry_after = match &outcome {
@@ -210,15 +259,19 @@ async fn get(
     }
 }
 
+/// One request: the response, or the error and whether to retry it.
 async fn fetch_once(
     client: &reqwest::Client,
     url: &Url,
     limit: usize,
-) -> Result<Response, (String, bool)> {
+) -> Result<Response, (FetchError, bool)> {
     let mut response = client.get(url.clone()).send().await.map_err(|e| {
         let retryable = e.is_connect() && !describe_error(&e).contains("refused to connect");
         (
-            describe_error(&e),
+            FetchError {
+                message: describe_error(&e),
+                unreachable: network_failure(&e),
+            },
             retryable || e.is_request() && !e.is_timeout(),
         )
     })?;
@@ -243,7 +296,15 @@ async fn fetch_once(
                 body.extend_from_slice(&chunk);
             }
             Ok(None) => break,
-            Err(e) => return Err((describe_error(&e), false)),
+            Err(e) => {
+                return Err((
+                    FetchError {
+                        message: describe_error(&e),
+                        unreachable: e.is_timeout(),
+                    },
+                    false,
+                ));
+            }
         }
     }
     Ok(Response {
@@ -277,7 +338,8 @@ async fn fetch_page(
         }
         match get(client, limits, options, &current, limit).await {
             Err(e) => {
-                fetch.error = Some(e);
+                fetch.error = Some(e.message);
+                fetch.unreachable = e.unreachable;
                 return (fetch, None);
             }
             Ok(r) if (300..400).contains(&r.status) => {
@@ -381,7 +443,10 @@ async fn probe_tool(
                         };
                     }
                     Some(r) => txt.error = Some(format!("HTTP status {}", r.status)),
-                    None => txt.error = fetch.error,
+                    None => {
+                        txt.error = fetch.error;
+                        txt.unreachable = fetch.unreachable;
+                    }
                 }
                 out.security_txt = Some(txt);
             }
@@ -522,10 +587,14 @@ pub fn summary_table(evidence: &Evidence) -> String {
             "security.txt",
             "Trust page",
         ]);
+    let clean = |s: String| crate::report::sanitize::owned(&s);
     for e in &evidence.tools {
         let site = e.site.as_ref();
         let https = match site {
             Some(s) if s.ok() => format!("ok ({})", s.status.unwrap_or(0)),
+            Some(s) if s.unreachable => {
+                format!("not reached: {}", s.error.clone().unwrap_or_default())
+            }
             Some(s) => format!(
                 "failed: {}",
                 s.error
@@ -552,14 +621,16 @@ pub fn summary_table(evidence: &Evidence) -> String {
             None => "—".into(),
         };
         t.add_row([
-            e.tool.clone(),
-            https,
-            site.and_then(|s| s.certificate_expires.clone())
-                .unwrap_or_else(|| "—".into()),
+            clean(e.tool.clone()),
+            clean(https),
+            clean(
+                site.and_then(|s| s.certificate_expires.clone())
+                    .unwrap_or_else(|| "—".into()),
+            ),
             site.and_then(|s| s.hsts_max_age)
                 .map_or("—".into(), |a| a.to_string()),
-            txt,
-            trust,
+            clean(txt),
+            clean(trust),
         ]);
     }
     format!("Evidence collected at {}\n{t}\n", evidence.collected_at)
