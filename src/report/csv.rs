@@ -3,9 +3,10 @@
 //! Quoting follows RFC 4180 (the `csv` crate). A cell that a spreadsheet
 //! would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
 //! return) gets a leading apostrophe, as OWASP advises against CSV injection
-//! (CWE-1236); control characters are shown escaped (see `sanitize`). With
-//! `--baseline` or `--base`, a last row with status `baseline` says how many
-//! known findings were left out and how many were fixed.
+//! (CWE-1236); control characters other than line breaks are shown escaped
+//! (see `sanitize`). With `--baseline` or `--base`, a last row with status
+//! `baseline` says how many known findings were left out and how many were
+//! fixed.
 
 use anyhow::Result;
 
@@ -27,9 +28,9 @@ pub const HEADER: [&str; 13] = [
     "fingerprint",
 ];
 
-/// A cell as written: sanitised, then neutralised.
+/// A cell as written: sanitised (line breaks stay, quoted), then neutralised.
 pub fn cell(text: &str) -> String {
-    neutralise(&super::sanitize::text(text))
+    neutralise(&super::sanitize::text_keeping_line_breaks(text))
 }
 
 /// Neutralises a cell that a spreadsheet would evaluate.
