@@ -102,11 +102,10 @@ pub fn client(options: &ProbeOptions) -> Result<reqwest::Client> {
         }
         None => builder.no_proxy(),
     };
-    if !options.allow_private {
-        builder = builder.dns_resolver(Arc::new(guard::GuardedResolver {
-            allowed_hosts: options.allowed_hosts.clone(),
-        }));
-    }
+    builder = builder.dns_resolver(Arc::new(guard::GuardedResolver {
+        allowed_hosts: options.allowed_hosts.clone(),
+        guard: !options.allow_private,
+    }));
     Ok(builder.build()?)
 }
 
@@ -153,8 +152,8 @@ fn describe_error(e: &reqwest::Error) -> String {
 /// True when the request never reached a server that could answer for the
 /// vendor: the name did not resolve, the connection was refused or timed
 /// out, or the proxy failed. TLS and certificate errors come from a server
-/// that answered, and refusals by the address guard are the inventory's
-/// doing: neither counts.
+/// that answered; a host that is not a valid DNS name and refusals by the
+/// address guard are the inventory's doing: none of these counts.
 fn network_failure(e: &reqwest::Error) -> bool {
     if e.is_timeout() {
         return true;
@@ -162,16 +161,25 @@ fn network_failure(e: &reqwest::Error) -> bool {
     if !e.is_connect() {
         return false;
     }
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        let tls = s.downcast_ref::<rustls::Error>().is_some()
-            || s.downcast_ref::<std::io::Error>()
-                .and_then(|io| io.get_ref())
-                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some());
-        if tls || s.to_string().contains("--allow-private") {
+    let mut pending: Vec<&(dyn std::error::Error + 'static)> =
+        std::error::Error::source(e).into_iter().collect();
+    while let Some(cause) = pending.pop() {
+        if cause.downcast_ref::<rustls::Error>().is_some()
+            || cause
+                .downcast_ref::<rustls::pki_types::InvalidDnsNameError>()
+                .is_some()
+            || cause.to_string().contains("--allow-private")
+        {
             return false;
         }
-        source = s.source();
+        // `io::Error::source` skips the error it wraps: look inside too.
+        if let Some(inner) = cause
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            pending.push(inner);
+        }
+        pending.extend(cause.source());
     }
     true
 }
