@@ -178,8 +178,13 @@ mod tests {
         assert!(refuse_overwriting_inputs(&other, "--output", &inputs, &[]).is_ok());
         let checks = dir.path().join("sub");
         assert!(
-            refuse_overwriting_inputs(&checks.join("new-check.toml"), "-o", &[], &[checks.clone()])
-                .is_err()
+            refuse_overwriting_inputs(
+                &checks.join("new-check.toml"),
+                "-o",
+                &[],
+                std::slice::from_ref(&checks)
+            )
+            .is_err()
         );
         assert!(refuse_overwriting_inputs(&checks.join("report.md"), "-o", &[], &[checks]).is_ok());
     }
