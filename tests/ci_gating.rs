@@ -619,3 +619,51 @@ fn sarif_locations_are_relative_to_the_repository_root() {
         }
     }
 }
+
+#[test]
+fn capped_markdown_names_the_command_that_prints_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    big_stack(dir.path(), 1_000);
+    let args = [
+        "audit",
+        "big.toml",
+        "-f",
+        "markdown",
+        "--as-of",
+        "2026-11-22",
+    ];
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stackaudit"))
+        .args(args)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.len() <= 65_536, "{}", md.len());
+    let command = "stackaudit audit big.toml -f markdown --as-of 2026-11-22 --output report.md";
+    assert!(md.contains(&format!("run `{command}`")), "{md}");
+
+    // The command in the note gives the whole report.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stackaudit"))
+        .args(command.split(' ').skip(1))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let full = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(!full.contains("> **Note:**"));
+    assert!(full.len() > 10 * 65_536, "{}", full.len());
+
+    // An explicit cap applies to a file too.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stackaudit"))
+        .args(args)
+        .args(["--max-bytes", "20000", "-o", "capped.md"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let capped = std::fs::read_to_string(dir.path().join("capped.md")).unwrap();
+    assert!(capped.len() <= 20_000, "{}", capped.len());
+    assert!(capped.contains("capped at 20,000 bytes"), "{capped}");
+    assert!(capped.contains(&format!("run `{command}`")), "{capped}");
+}
