@@ -612,6 +612,9 @@ pub fn summary_table(evidence: &Evidence) -> String {
             None => "—".into(),
         };
         let txt = match &e.security_txt {
+            Some(t) if t.unreachable => {
+                format!("not reached: {}", t.error.clone().unwrap_or_default())
+            }
             Some(t) if t.present && t.error.is_none() => {
                 format!("ok, expires {}", t.expires.clone().unwrap_or_default())
             }
@@ -620,6 +623,9 @@ pub fn summary_table(evidence: &Evidence) -> String {
         };
         let trust = match &e.trust_page {
             Some(p) if p.ok() => "reachable".to_string(),
+            Some(p) if p.unreachable => {
+                format!("not reached: {}", p.error.clone().unwrap_or_default())
+            }
             Some(p) => format!(
                 "unreachable: {}",
                 p.error
