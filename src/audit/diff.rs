@@ -180,7 +180,8 @@ impl Diff<'_> {
                 crate::report::sanitize::owned(s)
             }
         };
-        let code = |s: &str| format!("`{}`", esc(s));
+        // Ids are slugs; inside a code span only the sanitiser applies.
+        let code = |s: &str| format!("`{}`", crate::report::sanitize::text(s));
         let mut out = String::new();
         let h = |level: usize, t: &str| {
             if markdown {

@@ -264,7 +264,7 @@ fn render_text(r: &GateReport, markdown: bool) -> String {
     let title = format!(
         "Gate: {} (`{}`) — {}",
         esc(&r.candidate_name),
-        esc(&r.candidate),
+        crate::report::sanitize::text(&r.candidate),
         r.verdict.text().to_uppercase()
     );
     if markdown {
@@ -301,7 +301,7 @@ fn render_text(r: &GateReport, markdown: bool) -> String {
         let tool = f
             .tool
             .as_deref()
-            .map(|t| format!(" on `{}`", esc(t)))
+            .map(|t| format!(" on `{}`", crate::report::sanitize::text(t)))
             .unwrap_or_default();
         let _ = writeln!(
             out,

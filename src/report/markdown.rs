@@ -88,7 +88,7 @@ fn finding_row(f: &Finding) -> String {
     };
     format!(
         "| {tool} | `{}` | {} | {what} |\n",
-        escape(&f.check),
+        sanitize::text(&f.check),
         escape(&f.message)
     )
 }
@@ -98,7 +98,7 @@ fn finding_bullet(f: &Finding) -> String {
     format!(
         "- **{}**{waived} `{}`: {}\n",
         f.severity,
-        escape(&f.check),
+        sanitize::text(&f.check),
         escape(&f.message)
     )
 }
