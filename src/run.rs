@@ -71,7 +71,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             // `[checks]` must name real checks and parameters.
             let catalogue = crate::checks::Catalogue::load(&checks_dirs)?;
             crate::audit::configure(&inv, &catalogue)?;
-            // Waivers must name known checks and respect policy.max_waiver_days (from today).
+            // Waivers must name known checks and respect policy.max_waiver_days (from --as-of, default today).
             let ids: Vec<&str> = catalogue.checks.iter().map(|c| c.id.as_str()).collect();
             let as_of = as_of.unwrap_or_else(crate::audit::command::today);
             crate::audit::check_waivers(&inv, &ids, as_of)?;

@@ -55,7 +55,10 @@ fn inputs(args: &AuditArgs) -> Vec<Input<'_>> {
 /// standard output and without `--max-bytes`: the full Markdown report.
 fn full_report_command() -> String {
     let mut words = vec!["stackaudit".to_string()];
-    let mut args = std::env::args().skip(1);
+    // `args_os`: a path that is not UTF-8 must not make the run panic.
+    let mut args = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned());
     while let Some(a) = args.next() {
         match a.as_str() {
             "-o" | "--output" | "--max-bytes" => {
