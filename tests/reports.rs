@@ -449,6 +449,27 @@ fn every_format_states_what_a_baseline_left_out() {
         );
     }
     assert!(table.contains("Only known findings, left out:"), "{table}");
+    // A tool with new and known findings says how many known ones are left out.
+    let mixed = result
+        .tools
+        .iter()
+        .find(|t| {
+            t.known > 0
+                && result
+                    .findings
+                    .iter()
+                    .any(|f| f.tool.as_ref() == Some(&t.id))
+        })
+        .expect("a tool with new and known findings");
+    assert!(
+        table.contains(&format!("({}) · ", mixed.id))
+            && table.contains(&format!(" · {} known left out\n", mixed.known)),
+        "{table}"
+    );
+    assert!(
+        md.contains(&format!(" · {} known finding(s) left out\n", mixed.known)),
+        "{md}"
+    );
 
     let sarif: serde_json::Value =
         serde_json::from_str(&render(&result, OutputFormat::Sarif)).unwrap();

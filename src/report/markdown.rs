@@ -123,8 +123,12 @@ fn tool_heading(t: &crate::audit::ToolSummary) -> String {
         .renewal
         .map(|d| format!(" · renews {d}"))
         .unwrap_or_default();
+    let known = match t.known {
+        0 => String::new(),
+        n => format!(" · {n} known finding(s) left out"),
+    };
     format!(
-        "### {} (`{}`)\n\n{} · {} · owner {owner} · score **{}/100**{cost}{renewal}\n\n",
+        "### {} (`{}`)\n\n{} · {} · owner {owner} · score **{}/100**{cost}{renewal}{known}\n\n",
         escape(&t.name),
         escape(&t.id),
         t.category,

@@ -209,8 +209,12 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
             .as_deref()
             .map(|o| format!(" · owner {}", clean(o)))
             .unwrap_or_else(|| " · no owner".into());
+        let known = match tool.known {
+            0 => String::new(),
+            n => format!(" · {n} known left out"),
+        };
         out.push_str(&format!(
-            "\n{} ({}) · {} · {}{owner} · score {}/100\n",
+            "\n{} ({}) · {} · {}{owner} · score {}/100{known}\n",
             clean(&tool.name),
             clean(&tool.id),
             tool.category,
