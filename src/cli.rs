@@ -42,10 +42,13 @@ pub enum Command {
         /// A folder of extra check definitions that `[checks]` may name (repeatable)
         #[arg(long = "checks", value_name = "DIR")]
         checks_dirs: Vec<PathBuf>,
+        /// Judge waiver lengths (policy.max_waiver_days) as of this day (YYYY-MM-DD); default today
+        #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+        as_of: Option<jiff::civil::Date>,
     },
-    /// Write a commented starter inventory
+    /// Write a starter inventory (TOML or YAML with comments, or JSON)
     Init {
-        /// Where to write it
+        /// Where to write it; the extension (.toml, .yaml, .yml, .json) picks the format
         #[arg(default_value = "stack.toml")]
         path: PathBuf,
         /// Overwrite an existing file
@@ -150,9 +153,15 @@ pub struct AuditArgs {
     #[command(flatten)]
     pub probe: ProbeArgs,
 
-    /// Print only the one-line summary
+    /// Print only the one-line summary (a report named by --output is still written)
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Cap a Markdown report at this many bytes, leaving out the least severe
+    /// findings first (default: GitHub's comment limit, 65536, on standard
+    /// output only; a file named by --output is complete unless this is given)
+    #[arg(long, value_name = "BYTES")]
+    pub max_bytes: Option<usize>,
 
     /// Arrange the report by tool (default) or by framework control (table, markdown, json)
     #[arg(long, value_enum, default_value_t = GroupBy::Tool)]

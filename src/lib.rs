@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod fuzzing;
 pub mod inventory;
+pub mod output;
 pub mod probe;
 pub mod report;
 pub mod run;

@@ -1,22 +1,35 @@
 //! Runs one command and turns its outcome into an exit code.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
 use crate::diagnostic::InputError;
 use crate::inventory::{self, LoadOptions};
+pub use crate::output::{EXIT_FINDINGS, EXIT_INVALID, EXIT_OK, write_atomically, write_stdout};
+use crate::output::{Input, print_line, refuse_overwriting_inputs};
 
-/// The exit codes scripts and CI rely on.
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_FINDINGS: u8 = 1;
-pub const EXIT_INVALID: u8 = 2;
+/// The starter inventory in each format `init` writes (JSON has no comments).
+const INIT_TOML: &str = include_str!("../templates/init.toml");
+const INIT_YAML: &str = include_str!("../templates/init.yaml");
+const INIT_JSON: &str = include_str!("../templates/init.json");
 
-const INIT_TEMPLATE: &str = include_str!("../templates/init.toml");
+/// The starter for `path`, in the format its extension names.
+pub fn init_template(path: &Path) -> Result<&'static str> {
+    use crate::inventory::source::Format;
+    match Format::from_path(path) {
+        Some(Format::Toml) => Ok(INIT_TOML),
+        Some(Format::Yaml) => Ok(INIT_YAML),
+        Some(Format::Json) => Ok(INIT_JSON),
+        None => anyhow::bail!(
+            "cannot tell the format of {} from its extension; name the file .toml, .yaml, .yml or .json",
+            path.display()
+        ),
+    }
+}
 
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -33,7 +46,6 @@ pub fn main() -> ExitCode {
     };
     match run(cli) {
         Ok(code) => ExitCode::from(code),
-        Err(e) if is_broken_pipe(&e) => ExitCode::from(EXIT_OK),
         Err(e) => {
             if let Some(input) = e.downcast_ref::<InputError>() {
                 eprintln!("{input}");
@@ -45,34 +57,31 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// `stackaudit audit | head` closes the pipe early; that is not an error.
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
-}
-
 pub fn run(cli: Cli) -> Result<u8> {
     let load_options = LoadOptions {
         max_input_size: cli.max_input_size,
     };
     match cli.command {
-        Command::Validate { stack, checks_dirs } => {
+        Command::Validate {
+            stack,
+            checks_dirs,
+            as_of,
+        } => {
             let inv = load_stack(&stack, &load_options)?;
             // `[checks]` must name real checks and parameters.
             let catalogue = crate::checks::Catalogue::load(&checks_dirs)?;
             crate::audit::configure(&inv, &catalogue)?;
-            // Waivers must name known checks and respect policy.max_waiver_days (from today).
+            // Waivers must name known checks and respect policy.max_waiver_days (from --as-of, default today).
             let ids: Vec<&str> = catalogue.checks.iter().map(|c| c.id.as_str()).collect();
-            crate::audit::check_waivers(&inv, &ids, crate::audit::command::today())?;
+            let as_of = as_of.unwrap_or_else(crate::audit::command::today);
+            crate::audit::check_waivers(&inv, &ids, as_of)?;
             let integrations: usize = inv.tools.iter().map(|t| t.integrations.len()).sum();
-            println!(
+            print_line(&format!(
                 "{}: valid ({} tools, {} integrations)",
-                stack.display(),
+                crate::report::sanitize::text(&stack.display().to_string()),
                 inv.tools.len(),
                 integrations
-            );
+            ))?;
             Ok(EXIT_OK)
         }
         Command::Init { path, force } => {
@@ -82,12 +91,12 @@ pub fn run(cli: Cli) -> Result<u8> {
                     path.display()
                 );
             }
-            write_atomically(&path, INIT_TEMPLATE.as_bytes())?;
-            println!(
+            write_atomically(&path, init_template(&path)?.as_bytes())?;
+            print_line(&format!(
                 "wrote {}; edit it, then run `stackaudit validate {}`",
                 path.display(),
                 path.display()
-            );
+            ))?;
             Ok(EXIT_OK)
         }
         Command::Schema => {
@@ -102,6 +111,16 @@ pub fn run(cli: Cli) -> Result<u8> {
             output,
             probe,
         } => {
+            if let Some(path) = &output {
+                let ca_certs: Vec<Input> = probe
+                    .ca_cert
+                    .iter()
+                    .map(|p| Input::new("a --ca-cert file", p))
+                    .collect();
+                let mut inputs = vec![Input::new("the inventory", &stack)];
+                inputs.extend(ca_certs);
+                refuse_overwriting_inputs(path, "--output", &inputs, &[])?;
+            }
             let inventory = load_stack(&stack, &load_options)?;
             let options = crate::probe::ProbeOptions::from_args(&probe)?;
             let evidence = crate::probe::collect(&inventory, &options)?;
@@ -111,6 +130,14 @@ pub fn run(cli: Cli) -> Result<u8> {
                 write_atomically(path, &bytes)?;
             }
             write_stdout(crate::probe::summary_table(&evidence).as_bytes())?;
+            let reach = crate::probe::evidence::Reach::of(&evidence);
+            if reach.probed > 0 && reach.reached == 0 {
+                eprintln!(
+                    "error: no vendor host could be reached ({} tools probed); check the network, DNS or --proxy. The evidence records every failure, and `audit --evidence` judges none of them against the vendors",
+                    reach.probed
+                );
+                return Ok(EXIT_INVALID);
+            }
             Ok(EXIT_OK)
         }
         Command::Diff(args) => crate::audit::command::diff(args, &load_options),
@@ -121,6 +148,14 @@ pub fn run(cli: Cli) -> Result<u8> {
             as_of,
             output,
         } => {
+            if let Some(path) = &output {
+                refuse_overwriting_inputs(
+                    path,
+                    "--output",
+                    &[Input::new("the inventory", &stack)],
+                    &[],
+                )?;
+            }
             let inventory = load_stack(&stack, &load_options)?;
             let options = crate::audit::AuditOptions {
                 fail_on: None,
@@ -151,37 +186,4 @@ pub fn load_stack(path: &Path, options: &LoadOptions) -> Result<inventory::Inven
         );
     }
     Ok(inventory::load(path, options)?)
-}
-
-pub fn write_stdout(bytes: &[u8]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(bytes)?;
-    out.flush()?;
-    Ok(())
-}
-
-/// Writes through a temporary file in the same folder and renames it into
-/// place, so a failed run never leaves a truncated file behind.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.flush())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    // Temporary files are private (0600); a report keeps the permissions of
-    // the file it replaces, or gets the usual 0644.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
 }

@@ -301,3 +301,146 @@ fn loopback_is_refused_without_allow_private() {
         "{redirect:?}"
     );
 }
+
+/// A port on 127.0.0.1 with nothing listening.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// A host name that fails to resolve without a query leaving the machine:
+/// `.invalid` names never resolve (RFC 6761), and the probe's resolver
+/// answers so at once.
+fn unresolvable() -> String {
+    "vendor.invalid".to_string()
+}
+
+#[test]
+fn hosts_that_cannot_be_reached_are_not_judged_against_the_vendor() {
+    let ca = Ca::new();
+    let port = serve(ca.leaf(400), txt_router(b"gone".to_vec(), 404));
+    let untrusted = serve(Ca::new().leaf(400), main_router());
+    let refused = closed_port();
+    let inv = inventory(&[
+        ("no-dns", format!("https://{}/", unresolvable()), None),
+        (
+            "refused",
+            format!("https://localhost:{refused}/"),
+            Some(format!("https://localhost:{refused}/trust")),
+        ),
+        (
+            "no-security-txt",
+            format!("https://localhost:{port}/"),
+            None,
+        ),
+        (
+            "bad-cert",
+            format!("https://localhost:{untrusted}/hsts"),
+            None,
+        ),
+    ]);
+    let e = collect(&inv, &options(&ca)).unwrap();
+    for id in ["no-dns", "refused"] {
+        let t = tool(&e, id);
+        assert!(t.site.as_ref().unwrap().unreachable, "{id}: {t:?}");
+        assert!(t.security_txt.as_ref().unwrap().unreachable, "{id}: {t:?}");
+        assert!(t.could_not_be_judged(), "{id}");
+    }
+    assert!(tool(&e, "refused").trust_page.as_ref().unwrap().unreachable);
+    // A server answered: its failures are the vendor's.
+    let bad_cert = tool(&e, "bad-cert").site.clone().unwrap();
+    assert!(
+        !bad_cert.unreachable && bad_cert.error.is_some(),
+        "{bad_cert:?}"
+    );
+    assert!(
+        !tool(&e, "no-security-txt")
+            .security_txt
+            .as_ref()
+            .unwrap()
+            .unreachable
+    );
+
+    let findings = audit_with(&inv, e);
+    let has = |check: &str, id: &str| findings.iter().any(|(c, t)| c == check && t == id);
+    for id in ["no-dns", "refused"] {
+        assert!(
+            !findings
+                .iter()
+                .any(|(c, t)| t == id && c.starts_with("probe-")),
+            "{id}: {findings:?}"
+        );
+    }
+    assert!(has("probe-evidence-not-collected", ""), "{findings:?}");
+    assert!(has("probe-https-failed", "bad-cert"));
+    assert!(has("probe-security-txt-missing", "no-security-txt"));
+}
+
+#[test]
+fn a_proxy_that_does_not_answer_is_our_network_not_the_vendors() {
+    let ca = Ca::new();
+    let port = serve(ca.leaf(400), main_router());
+    let inv = inventory(&[("via-proxy", format!("https://localhost:{port}/hsts"), None)]);
+    let through_dead_proxy = ProbeOptions {
+        proxy: Some(format!("http://127.0.0.1:{}", closed_port())),
+        retries: 0,
+        ..options(&ca)
+    };
+    let e = collect(&inv, &through_dead_proxy).unwrap();
+    assert!(tool(&e, "via-proxy").could_not_be_judged(), "{e:?}");
+}
+
+#[test]
+fn probe_exits_2_when_no_host_could_be_reached() {
+    let dir = tempfile::tempdir().unwrap();
+    let stack = dir.path().join("stack.toml");
+    let write = |urls: &[String]| {
+        let mut text = String::from("schema = 1\n");
+        for (i, url) in urls.iter().enumerate() {
+            text.push_str(&format!(
+                "[[tool]]\nid = \"t{i}\"\nname = \"T{i}\"\ncategory = \"other\"\nurl = \"{url}\"\n"
+            ));
+        }
+        std::fs::write(&stack, text).unwrap();
+    };
+    let probe = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_stackaudit"))
+            .arg("probe")
+            .arg(&stack)
+            .args(["--allow-private", "--retries", "0", "--timeout", "3"])
+            .args(["-o", "evidence.json"])
+            .current_dir(dir.path())
+            .env("CI", "true")
+            .output()
+            .unwrap()
+    };
+    write(&[
+        format!("https://{}/", unresolvable()),
+        format!("https://localhost:{}/", closed_port()),
+    ]);
+    let out = probe();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no vendor host could be reached (2 tools probed)"),
+        "{err}"
+    );
+    // The evidence is still written, for the record.
+    let evidence = std::fs::read_to_string(dir.path().join("evidence.json")).unwrap();
+    assert!(evidence.contains("\"unreachable\": true"));
+
+    // One reachable host (even one that fails its checks) is a normal run.
+    let ca = Ca::new();
+    let port = serve(ca.leaf(400), main_router());
+    write(&[
+        format!("https://{}/", unresolvable()),
+        format!("https://localhost:{port}/"),
+    ]);
+    let out = probe();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

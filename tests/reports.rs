@@ -56,19 +56,10 @@ fn count_xml_elements(xml: &str, name: &str) -> usize {
 
 #[test]
 fn sarif_validates_against_the_official_schema() {
-    let schema_path = root("../shared/schemas/sarif-schema-2.1.0.json");
-    let Ok(schema_text) = std::fs::read_to_string(&schema_path) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must provide {}",
-            schema_path.display()
-        );
-        eprintln!(
-            "skipped: {} not found (it sits beside the repository in CI)",
-            schema_path.display()
-        );
-        return;
-    };
+    // Carried in the repository, so the test runs (and fails) in any clone.
+    let schema_path = root("tests/data/sarif-schema-2.1.0.json");
+    let schema_text = std::fs::read_to_string(&schema_path)
+        .unwrap_or_else(|e| panic!("{}: {e}", schema_path.display()));
     let schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     for stack in STACKS {
@@ -201,7 +192,7 @@ fn csv_round_trips_with_the_same_cells() {
         assert_eq!(rows.len(), result.findings.len());
         for (row, f) in rows.iter().zip(&result.findings) {
             assert_eq!(&row[0], f.check);
-            assert_eq!(&row[4], report::csv::neutralise(&f.message));
+            assert_eq!(&row[4], report::csv::cell(&f.message));
             assert_eq!(&row[2], f.tool.as_deref().unwrap_or(""));
             for cell in row.iter() {
                 assert!(
@@ -297,15 +288,78 @@ fn many_chat_tools(n: usize) -> AuditResult {
     audit(&inv, &Catalogue::builtin(), &options).unwrap()
 }
 
+/// `(severity, shown, total)` for each `## High (9 of 2,053)` heading.
+fn markdown_sections(md: &str) -> Vec<(String, usize, usize)> {
+    let number = |s: &str| s.replace(',', "").parse::<usize>().unwrap();
+    md.lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .filter(|l| l.ends_with(')') && !l.starts_with("Tools"))
+        .map(|l| {
+            let (name, counts) = l.trim_end_matches(')').split_once(" (").unwrap();
+            let (shown, total) = match counts.split_once(" of ") {
+                Some((a, b)) => (number(a), number(b)),
+                None => (number(counts), number(counts)),
+            };
+            (name.to_lowercase(), shown, total)
+        })
+        .collect()
+}
+
 #[test]
-fn markdown_fits_a_pull_request_comment() {
-    let result = many_chat_tools(400);
-    let md = report::markdown::render(&result);
+fn capped_markdown_keeps_the_most_severe_and_says_how_to_get_the_rest() {
+    let result = many_chat_tools(1_000);
+    let options = RenderOptions {
+        max_bytes: Some(report::markdown::COMMENT_LIMIT),
+        full_report_command: Some(
+            "stackaudit audit big.toml --format markdown --output report.md".into(),
+        ),
+        ..RenderOptions::default()
+    };
+    let md = report::markdown::render(&result, &options);
     assert!(md.len() <= report::markdown::COMMENT_LIMIT, "{}", md.len());
-    assert!(md.contains("left out to fit a pull-request comment"));
-    // The most severe findings are the ones kept.
-    assert!(md.contains("## High"));
-    assert!(!md.contains("## Low"));
+    let sections = markdown_sections(&md);
+    assert!(!sections.is_empty());
+    // Every section but the last is complete: nothing is left out of a
+    // severity while a lower one is shown.
+    for (name, shown, total) in &sections[..sections.len() - 1] {
+        assert_eq!(shown, total, "{name} is cut while a lower severity is kept");
+    }
+    let high = result
+        .findings
+        .iter()
+        .filter(|f| f.severity == stackaudit::checks::Severity::High)
+        .count();
+    assert!(high > 2_000, "{high}");
+    assert_eq!(sections[0].0, "high");
+    assert_eq!(sections[0].2, high, "the heading counts every high finding");
+    let kept: usize = sections.iter().map(|s| s.1).sum();
+    let left_out = result.findings.len() - kept;
+    let note = md
+        .lines()
+        .find(|l| l.starts_with("> **Note:**"))
+        .expect("a note on what is left out");
+    assert!(
+        note.contains(&format!("leaves out {} finding(s)", group(left_out))),
+        "{note}"
+    );
+    assert!(
+        note.contains(&format!("{} high", group(high - sections[0].1))),
+        "counts per severity: {note}"
+    );
+    assert!(
+        note.contains("run `stackaudit audit big.toml --format markdown --output report.md`"),
+        "{note}"
+    );
+
+    // Without a cap (a file named by --output), everything is there.
+    let full = report::markdown::render(&result, &RenderOptions::default());
+    assert!(!full.contains("> **Note:**"));
+    let all: usize = markdown_sections(&full).iter().map(|s| s.1).sum();
+    assert_eq!(all, result.findings.len());
+}
+
+fn group(n: usize) -> String {
+    stackaudit::checks::stack::group_thousands(n as f64)
 }
 
 #[test]
@@ -346,4 +400,263 @@ fn the_table_report_turns_compact_for_very_large_audits() {
         result.findings.len()
     );
     assert_eq!(table.matches('╞').count(), 0, "no boxed findings tables");
+}
+
+/// The example stack audited against a baseline of all but its high
+/// findings: the highs are new, everything else is known.
+fn with_baseline() -> (AuditResult, usize) {
+    let inv = load(&root("stack.example.toml"), &LoadOptions::default()).unwrap();
+    let full = audit(
+        &inv,
+        &Catalogue::builtin(),
+        &AuditOptions::new("2026-11-22".parse().unwrap()),
+    )
+    .unwrap();
+    let known: std::collections::HashSet<String> = full
+        .findings
+        .iter()
+        .filter(|f| f.severity < stackaudit::checks::Severity::High)
+        .map(|f| f.fingerprint.clone())
+        .collect();
+    let options = AuditOptions {
+        known: Some(known.clone()),
+        ..AuditOptions::new("2026-11-22".parse().unwrap())
+    };
+    let mut result = audit(&inv, &Catalogue::builtin(), &options).unwrap();
+    // Per-tool counts of known findings (the audit fills these in too).
+    for t in &mut result.tools {
+        t.known = full
+            .findings
+            .iter()
+            .filter(|f| f.tool.as_deref() == Some(t.id.as_str()) && known.contains(&f.fingerprint))
+            .count();
+    }
+    (result, known.len())
+}
+
+#[test]
+fn every_format_states_what_a_baseline_left_out() {
+    let (result, known) = with_baseline();
+    assert_eq!(result.baseline.unwrap().known, known);
+    let statement = format!("{known} known findings left out, 0 known findings fixed");
+    for format in [OutputFormat::Table, OutputFormat::Csv, OutputFormat::Github] {
+        let text = render(&result, format);
+        assert!(text.contains(&statement), "{format:?}:\n{text}");
+    }
+    let md = render(&result, OutputFormat::Markdown);
+    assert!(
+        md.contains(&format!("**Baseline:** {known} known finding(s)")),
+        "{md}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&render(&result, OutputFormat::Json)).unwrap();
+    assert_eq!(json["summary"]["baseline"]["known"], known);
+    assert_eq!(json["summary"]["baseline"]["fixed"], 0);
+
+    // A tool whose findings are all known is never said to have none.
+    let known_only: Vec<&str> = result
+        .tools
+        .iter()
+        .filter(|t| {
+            t.known > 0
+                && result
+                    .findings
+                    .iter()
+                    .all(|f| f.tool.as_ref() != Some(&t.id))
+        })
+        .map(|t| t.id.as_str())
+        .collect();
+    assert!(!known_only.is_empty());
+    let table = render(&result, OutputFormat::Table);
+    let no_findings = table
+        .lines()
+        .find(|l| l.starts_with("No findings") || l.starts_with("No new findings"))
+        .unwrap_or("");
+    for id in &known_only {
+        assert!(!no_findings.contains(id), "{id}: {no_findings}");
+        assert!(
+            md.contains(&format!("`{id}`")),
+            "{id} missing from Markdown"
+        );
+    }
+    assert!(table.contains("Only known findings, left out:"), "{table}");
+    // A tool with new and known findings says how many known ones are left out.
+    let mixed = result
+        .tools
+        .iter()
+        .find(|t| {
+            t.known > 0
+                && result
+                    .findings
+                    .iter()
+                    .any(|f| f.tool.as_ref() == Some(&t.id))
+        })
+        .expect("a tool with new and known findings");
+    assert!(
+        table.contains(&format!("({}) · ", mixed.id))
+            && table.contains(&format!(" · {} known left out\n", mixed.known)),
+        "{table}"
+    );
+    assert!(
+        md.contains(&format!(" · {} known finding(s) left out\n", mixed.known)),
+        "{md}"
+    );
+
+    let sarif: serde_json::Value =
+        serde_json::from_str(&render(&result, OutputFormat::Sarif)).unwrap();
+    let run = &sarif["runs"][0];
+    assert_eq!(run["properties"]["baseline"]["known_left_out"], known);
+    for r in run["results"].as_array().unwrap() {
+        assert_eq!(r["baselineState"], "new");
+    }
+    let note = run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
+        .as_str()
+        .unwrap();
+    assert!(note.contains(&statement), "{note}");
+}
+
+#[test]
+fn sarif_rules_carry_help_links_security_tags_and_the_severity_used() {
+    let inv = stackaudit::inventory::load_str(
+        "schema = 1\n[checks.severity]\nintegration-orphan = \"critical\"\n[[tool]]\nid = \"x\"\nname = \"X\"\ncategory = \"chat\"\n",
+        stackaudit::inventory::source::Format::Toml,
+        "stack.toml",
+    )
+    .unwrap();
+    let result = audit(
+        &inv,
+        &Catalogue::builtin(),
+        &AuditOptions::new("2026-11-22".parse().unwrap()),
+    )
+    .unwrap();
+    let sarif: serde_json::Value =
+        serde_json::from_str(&render(&result, OutputFormat::Sarif)).unwrap();
+    let driver = &sarif["runs"][0]["tool"]["driver"];
+    assert!(
+        driver["informationUri"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
+    for rule in driver["rules"].as_array().unwrap() {
+        assert!(
+            rule["helpUri"].as_str().unwrap().starts_with("https://"),
+            "{rule}"
+        );
+        let tags = rule["properties"]["tags"].as_array().unwrap();
+        assert!(tags.contains(&serde_json::json!("security")), "{tags:?}");
+    }
+    let orphan = driver["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "integration-orphan")
+        .unwrap();
+    assert_eq!(orphan["properties"]["security-severity"], "9.5");
+    assert_eq!(orphan["defaultConfiguration"]["level"], "error");
+    for r in sarif["runs"][0]["results"].as_array().unwrap() {
+        let f = result
+            .findings
+            .iter()
+            .find(|f| f.fingerprint == r["partialFingerprints"]["stackaudit/v1"])
+            .unwrap();
+        let level = match f.severity {
+            stackaudit::checks::Severity::Critical | stackaudit::checks::Severity::High => "error",
+            stackaudit::checks::Severity::Medium => "warning",
+            _ => "note",
+        };
+        assert_eq!(r["level"], level, "{}", f.check);
+    }
+}
+
+/// A stack whose strings try to drive the terminal that shows the report.
+const ESCAPES: &str = r#"schema = 1
+[organization]
+name = "Org\u001b]0;pwned\u0007"
+[policy]
+system_of_record = "crm"
+[[tool]]
+id = "crm"
+name = "CRM\u001b[2J\u001b]0;pwned\u0007"
+category = "crm"
+owner = "ops\u001b[31m@x.example\u009b"
+data = ["pii"]
+regions = ["us\u202e"]
+[[waiver]]
+check = "compliance-cert-missing"
+tool = "crm"
+reason = "line one\nline two\u001b[1A"
+approved_by = "sec\u0008\u0008\u0008@x.example"
+expires = 2027-01-01
+"#;
+
+fn has_raw_controls(text: &str) -> Option<char> {
+    text.chars().find(|c| {
+        (c.is_control() && *c != '\n' && *c != '\r') || ('\u{202a}'..='\u{202e}').contains(c)
+    })
+}
+
+#[test]
+fn no_text_format_passes_control_characters_through() {
+    let inv = stackaudit::inventory::load_str(
+        ESCAPES,
+        stackaudit::inventory::source::Format::Toml,
+        "escapes.toml",
+    );
+    let inv = match inv {
+        Ok(inv) => inv,
+        // An unknown region is refused at validation; keep the rest.
+        Err(_) => stackaudit::inventory::load_str(
+            &ESCAPES.replace("\\u202e", ""),
+            stackaudit::inventory::source::Format::Toml,
+            "escapes.toml",
+        )
+        .unwrap(),
+    };
+    let result = audit(
+        &inv,
+        &Catalogue::builtin(),
+        &AuditOptions::new("2026-11-22".parse().unwrap()),
+    )
+    .unwrap();
+    assert!(
+        result.tools[0].name.contains('\u{1b}'),
+        "the test needs raw escapes"
+    );
+    for format in [
+        OutputFormat::Table,
+        OutputFormat::Markdown,
+        OutputFormat::Github,
+        OutputFormat::Csv,
+    ] {
+        let text = render(&result, format);
+        assert_eq!(has_raw_controls(&text), None, "{format:?}:\n{text}");
+        assert!(text.contains("\\u{1b}"), "{format:?} shows the escape");
+    }
+    let github = render(&result, OutputFormat::Github);
+    assert!(
+        github.contains("%0A") || !github.contains("line one"),
+        "{github}"
+    );
+    for line in github.lines() {
+        assert!(line.starts_with("::"), "a forged line: {line}");
+    }
+    // diff and gate text as well.
+    let empty = stackaudit::inventory::load_str(
+        "schema = 1\n",
+        stackaudit::inventory::source::Format::Toml,
+        "old.toml",
+    )
+    .unwrap();
+    let before = audit(
+        &empty,
+        &Catalogue::builtin(),
+        &AuditOptions::new("2026-11-22".parse().unwrap()),
+    )
+    .unwrap();
+    let d = stackaudit::audit::diff::diff(&empty, &inv, &before, &result);
+    for markdown in [false, true] {
+        let text = d.text(markdown);
+        assert_eq!(has_raw_controls(&text), None, "diff:\n{text}");
+    }
 }

@@ -9,8 +9,11 @@ use super::{AuditOptions, audit};
 use crate::checks::{Catalogue, Severity};
 use crate::cli::{AuditArgs, ColorChoice, FailOn, GroupBy, OutputFormat};
 use crate::inventory::LoadOptions;
+use crate::output::{
+    EXIT_FINDINGS, EXIT_OK, Input, refuse_overwriting_inputs, write_atomically, write_stdout,
+};
 use crate::report::{self, RenderOptions};
-use crate::run::{EXIT_FINDINGS, EXIT_OK, load_stack, write_atomically, write_stdout};
+use crate::run::load_stack;
 
 pub fn fail_threshold(fail_on: FailOn) -> Option<Severity> {
     match fail_on {
@@ -28,7 +31,78 @@ pub fn today() -> jiff::civil::Date {
     jiff::Zoned::now().date()
 }
 
+/// Every file `audit` reads, for the guard that keeps outputs off them.
+fn inputs(args: &AuditArgs) -> Vec<Input<'_>> {
+    let mut inputs = vec![Input::new("the inventory", &args.stack)];
+    let optional = [
+        ("the --waivers file", &args.waivers),
+        ("the --baseline file", &args.baseline),
+        ("the --base inventory", &args.base),
+        ("the --evidence file", &args.evidence),
+    ];
+    for (role, path) in optional {
+        if let Some(p) = path {
+            inputs.push(Input::new(role, p));
+        }
+    }
+    for p in &args.probe.ca_cert {
+        inputs.push(Input::new("a --ca-cert file", p));
+    }
+    inputs
+}
+
+/// The command line of this run, for `--output report.md` instead of
+/// standard output and without `--max-bytes`: the full Markdown report.
+fn full_report_command() -> String {
+    let mut words = vec!["stackaudit".to_string()];
+    // `args_os`: a path that is not UTF-8 must not make the run panic.
+    let mut args = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned());
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "-o" | "--output" | "--max-bytes" => {
+                args.next();
+            }
+            _ if a.starts_with("--output=") || a.starts_with("--max-bytes=") => {}
+            _ => words.push(shell_word(&a)),
+        }
+    }
+    words.push("--output".into());
+    words.push("report.md".into());
+    words.join(" ")
+}
+
+/// Quotes a word for a POSIX shell when it needs it.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!(
+            "'{}'",
+            crate::report::sanitize::text(word).replace('\'', "'\\''")
+        )
+    }
+}
+
 pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8> {
+    let inputs = inputs(&args);
+    if let Some(path) = &args.output {
+        refuse_overwriting_inputs(path, "--output", &inputs, &args.checks_dirs)?;
+    }
+    if let Some(path) = &args.write_baseline {
+        refuse_overwriting_inputs(path, "--write-baseline", &inputs, &args.checks_dirs)?;
+        if args.output.as_deref().is_some_and(|o| o == path) {
+            anyhow::bail!(
+                "--output and --write-baseline name the same file {}; give each its own",
+                path.display()
+            );
+        }
+    }
     let mut inventory = load_stack(&args.stack, load)?;
     if let Some(path) = &args.waivers {
         let extra = crate::inventory::load_waivers(path, load, &inventory)?;
@@ -87,7 +161,7 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
         EXIT_OK
     };
     let line = report::summary_line(&result);
-    if args.quiet {
+    if args.quiet && args.output.is_none() {
         write_stdout(format!("{line}\n").as_bytes())?;
         return Ok(code);
     }
@@ -115,6 +189,25 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
     let render = RenderOptions {
         color: use_color,
         width: if to_terminal { terminal_width() } else { None },
+        // A pull-request comment is read from standard output; a file is
+        // complete unless a cap is asked for.
+        max_bytes: args.max_bytes.or(args
+            .output
+            .is_none()
+            .then_some(report::markdown::COMMENT_LIMIT)),
+        full_report_command: Some(full_report_command()),
+        source_root: (format == OutputFormat::Sarif)
+            .then(|| {
+                report::sarif::SourceRoot::discover(
+                    std::iter::once(result.stack_path.as_str()).chain(
+                        result
+                            .findings
+                            .iter()
+                            .filter_map(|f| f.location.as_ref().map(|l| l.file.as_str())),
+                    ),
+                )
+            })
+            .flatten(),
     };
     let bytes = match args.group_by {
         GroupBy::Tool => report::render(&result, format, &render)?,
@@ -123,6 +216,10 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
     match &args.output {
         Some(path) => write_atomically(path, &bytes)?,
         None => write_stdout(&bytes)?,
+    }
+    if args.quiet {
+        write_stdout(format!("{line}\n").as_bytes())?;
+        return Ok(code);
     }
     // CI logs get the verdict on one line, whatever the report format.
     if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {

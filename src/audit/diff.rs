@@ -220,10 +220,11 @@ impl Diff<'_> {
             if markdown {
                 crate::report::markdown::escape(s)
             } else {
-                s.to_string()
+                crate::report::sanitize::owned(s)
             }
         };
-        let code = |s: &str| format!("`{s}`");
+        // Ids are slugs; inside a code span only the sanitiser applies.
+        let code = |s: &str| format!("`{}`", crate::report::sanitize::text(s));
         let mut out = String::new();
         let h = |level: usize, t: &str| {
             if markdown {
@@ -259,7 +260,7 @@ impl Diff<'_> {
                 let _ = writeln!(
                     out,
                     "      {}: {} → {}",
-                    f.field,
+                    esc(&f.field),
                     esc(&f.old.to_string()),
                     esc(&f.new.to_string())
                 );

@@ -21,7 +21,8 @@ use crate::inventory::dataflow::DataFlow;
 use crate::inventory::model::{Status, Tool};
 use crate::inventory::source::{Loc, Node, Value};
 use crate::inventory::{self, Inventory, LoadOptions};
-use crate::run::{EXIT_FINDINGS, EXIT_OK, load_stack, write_stdout};
+use crate::output::{EXIT_FINDINGS, EXIT_OK, write_stdout};
+use crate::run::load_stack;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -260,7 +261,7 @@ fn render_text(r: &GateReport, markdown: bool) -> String {
         if markdown {
             crate::report::markdown::escape(s)
         } else {
-            s.to_string()
+            crate::report::sanitize::owned(s)
         }
     };
     let h = |t: &str| {
@@ -275,7 +276,7 @@ fn render_text(r: &GateReport, markdown: bool) -> String {
     let title = format!(
         "Gate: {} (`{}`) — {}",
         esc(&r.candidate_name),
-        r.candidate,
+        crate::report::sanitize::text(&r.candidate),
         r.verdict.text().to_uppercase()
     );
     if markdown {
@@ -297,7 +298,7 @@ fn render_text(r: &GateReport, markdown: bool) -> String {
             out,
             "{bullet}[{}]{waived} {}: {}",
             f.severity,
-            f.check,
+            esc(&f.check),
             esc(&f.message)
         );
     }
@@ -312,13 +313,13 @@ fn render_text(r: &GateReport, markdown: bool) -> String {
         let tool = f
             .tool
             .as_deref()
-            .map(|t| format!(" on `{t}`"))
+            .map(|t| format!(" on `{}`", crate::report::sanitize::text(t)))
             .unwrap_or_default();
         let _ = writeln!(
             out,
             "{bullet}New finding{tool}: [{}] {}: {}",
             f.severity,
-            f.check,
+            esc(&f.check),
             esc(&f.message)
         );
     }

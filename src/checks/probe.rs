@@ -1,5 +1,10 @@
 //! Evidence from vendors' public endpoints (`stackaudit probe`), judged
 //! offline: these checks run only when the audit is given evidence.
+//!
+//! A fetch that never reached a server (no name resolution, connection
+//! refused, timeout, proxy failure) is not the vendor's fault: it is left
+//! out of the vendor checks, and one stack-level finding names the tools
+//! that could not be judged.
 
 use super::{CheckDef, Context, Evaluator, Finding, add_days, days_between};
 use crate::inventory::model::Tool;
@@ -14,6 +19,7 @@ pub fn evaluator(id: &str) -> Option<Evaluator> {
         "probe-security-txt-expired" => probe_security_txt_expired,
         "probe-trust-page-unreachable" => probe_trust_page_unreachable,
         "probe-evidence-stale" => probe_evidence_stale,
+        "probe-evidence-not-collected" => probe_evidence_not_collected,
         _ => return None,
     })
 }
@@ -27,7 +33,7 @@ fn with_evidence<'a>(ctx: &'a Context) -> impl Iterator<Item = (&'a Tool, &'a To
 fn probe_https_failed(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
     for (tool, ev) in with_evidence(ctx) {
         let Some(site) = &ev.site else { continue };
-        if site.ok() {
+        if site.ok() || site.unreachable {
             continue;
         }
         let why = site
@@ -97,9 +103,13 @@ fn probe_hsts_missing(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
 
 fn probe_security_txt_missing(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
     for (tool, ev) in with_evidence(ctx) {
-        let Some(txt) = &ev.security_txt else {
+        let Some(txt) = ev.security_txt.as_ref().filter(|t| !t.unreachable) else {
             continue;
         };
+        // Without an answer from the site itself, a missing file says nothing.
+        if ev.site.as_ref().is_some_and(|s| s.unreachable) && !txt.present {
+            continue;
+        }
         let message = match (txt.present, &txt.error) {
             (true, None) => continue,
             (true, Some(e)) => format!("{}'s security.txt is unusable: {e}", tool.name),
@@ -141,7 +151,7 @@ fn probe_security_txt_expired(ctx: &Context, def: &CheckDef, out: &mut Vec<Findi
 fn probe_trust_page_unreachable(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
     for (tool, ev) in with_evidence(ctx) {
         let Some(page) = &ev.trust_page else { continue };
-        if page.ok() {
+        if page.ok() || page.unreachable {
             continue;
         }
         let why = page
@@ -173,5 +183,128 @@ fn probe_evidence_stale(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
                 "the probe evidence was collected on {collected}, {age} days before the audit date"
             ),
         ));
+    }
+}
+
+fn probe_evidence_not_collected(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
+    let tools: Vec<&str> = with_evidence(ctx)
+        .filter(|(_, ev)| {
+            ev.could_not_be_judged()
+                || [&ev.site, &ev.trust_page]
+                    .iter()
+                    .any(|f| f.as_ref().is_some_and(|f| f.unreachable))
+        })
+        .map(|(t, _)| t.id.as_str())
+        .collect();
+    if tools.is_empty() {
+        return;
+    }
+    let mut f = ctx.stack_finding(
+        def,
+        None,
+        format!(
+            "evidence could not be collected for {} tool{}: {} (host not reached: name resolution, connection refused, timeout or proxy); the probe checks do not judge {}",
+            tools.len(),
+            if tools.len() == 1 { "" } else { "s" },
+            tools.join(", "),
+            if tools.len() == 1 { "it" } else { "them" }
+        ),
+    );
+    f.related = tools.iter().map(|t| t.to_string()).collect();
+    out.push(f);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::audit::{AuditOptions, audit};
+    use crate::checks::Catalogue;
+    use crate::inventory::{load_str, source::Format};
+    use crate::probe::evidence::{Evidence, Fetch, SecurityTxt, ToolEvidence};
+
+    fn unreachable(url: &str, error: &str) -> Fetch {
+        Fetch {
+            url: url.to_string(),
+            error: Some(error.to_string()),
+            unreachable: true,
+            ..Default::default()
+        }
+    }
+
+    fn judged(evidence: Vec<ToolEvidence>) -> Vec<(String, Option<String>, String)> {
+        let mut text = String::from("schema = 1\n");
+        for id in ["a", "b", "c"] {
+            text.push_str(&format!(
+                "[[tool]]\nid = \"{id}\"\nname = \"{id}\"\ncategory = \"other\"\nurl = \"https://{id}.example\"\n"
+            ));
+        }
+        let inv = load_str(&text, Format::Toml, "stack.toml").unwrap();
+        let options = AuditOptions {
+            fail_on: None,
+            evidence: Some(Evidence {
+                schema_version: 1,
+                collected_at: "2026-11-22T00:00:00Z".into(),
+                tools: evidence,
+            }),
+            ..AuditOptions::new("2026-11-22".parse().unwrap())
+        };
+        audit(&inv, &Catalogue::builtin(), &options)
+            .unwrap()
+            .findings
+            .into_iter()
+            .filter(|f| f.check.starts_with("probe-"))
+            .map(|f| (f.check, f.tool, f.message))
+            .collect()
+    }
+
+    #[test]
+    fn unreachable_hosts_are_not_judged_against_the_vendor() {
+        let offline = |id: &str| ToolEvidence {
+            tool: id.into(),
+            site: Some(unreachable(
+                &format!("https://{id}.example/"),
+                "dns error: failed to lookup address information",
+            )),
+            security_txt: Some(SecurityTxt {
+                url: format!("https://{id}.example/.well-known/security.txt"),
+                error: Some("dns error".into()),
+                unreachable: true,
+                ..Default::default()
+            }),
+            trust_page: None,
+        };
+        let found = judged(vec![offline("a"), offline("b")]);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        let (check, tool, message) = &found[0];
+        assert_eq!(check, "probe-evidence-not-collected");
+        assert_eq!(tool, &None);
+        assert!(
+            message.starts_with("evidence could not be collected for 2 tools: a, b"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_reachable_host_that_fails_is_still_the_vendors_failure() {
+        let tls = ToolEvidence {
+            tool: "c".into(),
+            site: Some(Fetch {
+                url: "https://c.example/".into(),
+                error: Some("invalid peer certificate: Expired".into()),
+                ..Default::default()
+            }),
+            security_txt: Some(SecurityTxt {
+                url: "https://c.example/.well-known/security.txt".into(),
+                status: Some(404),
+                error: Some("HTTP status 404".into()),
+                ..Default::default()
+            }),
+            trust_page: None,
+        };
+        let checks: Vec<String> = judged(vec![tls]).into_iter().map(|f| f.0).collect();
+        assert_eq!(
+            checks,
+            ["probe-https-failed", "probe-security-txt-missing"],
+            "TLS errors and a 404 from a reachable host are the vendor's"
+        );
     }
 }

@@ -995,6 +995,23 @@ impl Builder<'_> {
     }
 
     fn waiver(&mut self, w: &Node) -> Option<Waiver> {
+        // A blank reason or approver would silence findings with no one accountable.
+        for key in ["reason", "approved_by"] {
+            if let Some(node) = w
+                .get(key)
+                .filter(|n| n.as_str().is_some_and(|s| s.trim().is_empty()))
+            {
+                self.errors.push(
+                    Diagnostic::at(node.loc, format!("waiver `{key}` is empty")).help(
+                        if key == "reason" {
+                            "say why the risk is accepted"
+                        } else {
+                            "name who accepted the risk, e.g. security@example.com"
+                        },
+                    ),
+                );
+            }
+        }
         Some(Waiver {
             check: str_at(w, "check")?.to_string(),
             tool: str_at(w, "tool").map(str::to_string),

@@ -56,10 +56,18 @@ pub struct Fetch {
     /// Why the fetch failed, when it did.
     #[serde(default)]
     pub error: Option<String>,
+    /// The host could not be reached at all (name resolution, connection
+    /// refused, timeout, proxy): the vendor cannot be judged by this fetch.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unreachable: bool,
 }
 
 fn yes() -> bool {
     true
+}
+
+fn is_false(b: &bool) -> bool {
+    !b
 }
 
 impl Fetch {
@@ -88,6 +96,46 @@ pub struct SecurityTxt {
     /// Problems with the file: malformed, too large, unreachable.
     #[serde(default)]
     pub error: Option<String>,
+    /// As [`Fetch::unreachable`]: nothing is known about the file.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unreachable: bool,
+}
+
+/// How many probed tools had at least one host that answered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// Tools with a URL or trust page that was fetched.
+    pub probed: usize,
+    /// Of those, tools where some fetch reached a server.
+    pub reached: usize,
+}
+
+impl Reach {
+    pub fn of(evidence: &Evidence) -> Reach {
+        let mut reach = Reach::default();
+        for t in &evidence.tools {
+            let fetches: Vec<&Fetch> = t.site.iter().chain(&t.trust_page).collect();
+            if fetches.is_empty() {
+                continue;
+            }
+            reach.probed += 1;
+            if !t.could_not_be_judged() {
+                reach.reached += 1;
+            }
+        }
+        reach
+    }
+}
+
+impl ToolEvidence {
+    /// No server answered any request for this tool: nothing can be said
+    /// about the vendor from this evidence.
+    pub fn could_not_be_judged(&self) -> bool {
+        let fetches: Vec<&Fetch> = self.site.iter().chain(&self.trust_page).collect();
+        !fetches.is_empty()
+            && fetches.iter().all(|f| f.unreachable)
+            && self.security_txt.as_ref().is_none_or(|t| t.unreachable)
+    }
 }
 
 impl Evidence {

@@ -83,20 +83,37 @@ pub fn check_url_host(url: &reqwest::Url, allowed_hosts: &[String]) -> Result<()
     }
 }
 
-/// A resolver that drops refused addresses, and fails when none is left.
-/// Names in `allowed_hosts` (`--allow-host`) resolve unfiltered.
+/// True for names under the `.invalid` top-level domain, which RFC 6761
+/// reserves so that they never resolve.
+pub fn is_reserved_invalid(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "invalid" || host.ends_with(".invalid")
+}
+
+/// A resolver that drops refused addresses, and fails when none is left
+/// (with `guard` off, as under `--allow-private`, it keeps every address).
+/// Names in `allowed_hosts` (`--allow-host`) resolve unfiltered. `.invalid`
+/// names fail at once, without a query, as RFC 6761 asks of resolvers.
 pub struct GuardedResolver {
     pub allowed_hosts: Vec<String>,
+    pub guard: bool,
 }
 
 impl reqwest::dns::Resolve for GuardedResolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let host = name.as_str().to_string();
-        let trusted = self
-            .allowed_hosts
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(&host));
+        let trusted = !self.guard
+            || self
+                .allowed_hosts
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(&host));
         Box::pin(async move {
+            if is_reserved_invalid(&host) {
+                let msg = format!(
+                    "failed to look up {host}: names under .invalid never resolve (RFC 6761)"
+                );
+                return Err(msg.into());
+            }
             let addrs: Vec<SocketAddr> =
                 tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             if trusted {
@@ -133,6 +150,14 @@ mod tests {
 
     fn blocked(s: &str) -> bool {
         blocked_reason(s.parse().unwrap()).is_some()
+    }
+
+    #[test]
+    fn invalid_names_are_reserved() {
+        assert!(is_reserved_invalid("vendor.invalid"));
+        assert!(is_reserved_invalid("A.INVALID."));
+        assert!(!is_reserved_invalid("invalid.example.com"));
+        assert!(!is_reserved_invalid("notinvalid"));
     }
 
     #[test]

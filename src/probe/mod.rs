@@ -102,11 +102,10 @@ pub fn client(options: &ProbeOptions) -> Result<reqwest::Client> {
         }
         None => builder.no_proxy(),
     };
-    if !options.allow_private {
-        builder = builder.dns_resolver(Arc::new(guard::GuardedResolver {
-            allowed_hosts: options.allowed_hosts.clone(),
-        }));
-    }
+    builder = builder.dns_resolver(Arc::new(guard::GuardedResolver {
+        allowed_hosts: options.allowed_hosts.clone(),
+        guard: !options.allow_private,
+    }));
     Ok(builder.build()?)
 }
 
@@ -150,6 +149,57 @@ fn describe_error(e: &reqwest::Error) -> String {
     }
 }
 
+/// True when the request never reached a server that could answer for the
+/// vendor: the name did not resolve, the connection was refused or timed
+/// out, or the proxy failed. TLS and certificate errors come from a server
+/// that answered; a host that is not a valid DNS name and refusals by the
+/// address guard are the inventory's doing: none of these counts.
+fn network_failure(e: &reqwest::Error) -> bool {
+    if e.is_timeout() {
+        return true;
+    }
+    if !e.is_connect() {
+        return false;
+    }
+    let mut pending: Vec<&(dyn std::error::Error + 'static)> =
+        std::error::Error::source(e).into_iter().collect();
+    while let Some(cause) = pending.pop() {
+        if cause.downcast_ref::<rustls::Error>().is_some()
+            || cause
+                .downcast_ref::<rustls::pki_types::InvalidDnsNameError>()
+                .is_some()
+            || cause.to_string().contains("--allow-private")
+        {
+            return false;
+        }
+        // `io::Error::source` skips the error it wraps: look inside too.
+        if let Some(inner) = cause
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            pending.push(inner);
+        }
+        pending.extend(cause.source());
+    }
+    true
+}
+
+/// Why a request failed, and whether a server was reached at all.
+#[derive(Debug)]
+struct FetchError {
+    message: String,
+    unreachable: bool,
+}
+
+impl FetchError {
+    fn refused(message: String) -> FetchError {
+        FetchError {
+            message,
+            unreachable: false,
+        }
+    }
+}
+
 fn certificate_expiry(der: &[u8]) -> Option<String> {
     let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
     let ts = cert.validity().not_after.timestamp();
@@ -164,9 +214,9 @@ async fn get(
     options: &ProbeOptions,
     url: &Url,
     limit: usize,
-) -> Result<Response, String> {
+) -> Result<Response, FetchError> {
     if !options.allow_private {
-        guard::check_url_host(url, &options.allowed_hosts)?;
+        guard::check_url_host(url, &options.allowed_hosts).map_err(FetchError::refused)?;
     }
     // One server is one host and port: at most `per_host` requests to it at a time.
     let host = format!(
@@ -178,8 +228,15 @@ async fn get(
     let mut attempt = 0;
     loop {
         let outcome = {
-            let _all = limits.all.acquire().await.map_err(|e| e.to_string())?;
-            let _host = host_slot.acquire().await.map_err(|e| e.to_string())?;
+            let _all = limits
+                .all
+                .acquire()
+                .await
+                .map_err(|e| FetchError::refused(e.to_string()))?;
+            let _host = host_slot
+                .acquire()
+                .await
+                .map_err(|e| FetchError::refused(e.to_string()))?;
             fetch_once(client, url, limit).await
         };
         let retry_after = match &outcome {
@@ -210,15 +267,19 @@ async fn get(
     }
 }
 
+/// One request: the response, or the error and whether to retry it.
 async fn fetch_once(
     client: &reqwest::Client,
     url: &Url,
     limit: usize,
-) -> Result<Response, (String, bool)> {
+) -> Result<Response, (FetchError, bool)> {
     let mut response = client.get(url.clone()).send().await.map_err(|e| {
         let retryable = e.is_connect() && !describe_error(&e).contains("refused to connect");
         (
-            describe_error(&e),
+            FetchError {
+                message: describe_error(&e),
+                unreachable: network_failure(&e),
+            },
             retryable || e.is_request() && !e.is_timeout(),
         )
     })?;
@@ -243,7 +304,15 @@ async fn fetch_once(
                 body.extend_from_slice(&chunk);
             }
             Ok(None) => break,
-            Err(e) => return Err((describe_error(&e), false)),
+            Err(e) => {
+                return Err((
+                    FetchError {
+                        message: describe_error(&e),
+                        unreachable: e.is_timeout(),
+                    },
+                    false,
+                ));
+            }
         }
     }
     Ok(Response {
@@ -277,7 +346,8 @@ async fn fetch_page(
         }
         match get(client, limits, options, &current, limit).await {
             Err(e) => {
-                fetch.error = Some(e);
+                fetch.error = Some(e.message);
+                fetch.unreachable = e.unreachable;
                 return (fetch, None);
             }
             Ok(r) if (300..400).contains(&r.status) => {
@@ -381,7 +451,10 @@ async fn probe_tool(
                         };
                     }
                     Some(r) => txt.error = Some(format!("HTTP status {}", r.status)),
-                    None => txt.error = fetch.error,
+                    None => {
+                        txt.error = fetch.error;
+                        txt.unreachable = fetch.unreachable;
+                    }
                 }
                 out.security_txt = Some(txt);
             }
@@ -522,10 +595,14 @@ pub fn summary_table(evidence: &Evidence) -> String {
             "security.txt",
             "Trust page",
         ]);
+    let clean = |s: String| crate::report::sanitize::owned(&s);
     for e in &evidence.tools {
         let site = e.site.as_ref();
         let https = match site {
             Some(s) if s.ok() => format!("ok ({})", s.status.unwrap_or(0)),
+            Some(s) if s.unreachable => {
+                format!("not reached: {}", s.error.clone().unwrap_or_default())
+            }
             Some(s) => format!(
                 "failed: {}",
                 s.error
@@ -535,6 +612,9 @@ pub fn summary_table(evidence: &Evidence) -> String {
             None => "—".into(),
         };
         let txt = match &e.security_txt {
+            Some(t) if t.unreachable => {
+                format!("not reached: {}", t.error.clone().unwrap_or_default())
+            }
             Some(t) if t.present && t.error.is_none() => {
                 format!("ok, expires {}", t.expires.clone().unwrap_or_default())
             }
@@ -543,6 +623,9 @@ pub fn summary_table(evidence: &Evidence) -> String {
         };
         let trust = match &e.trust_page {
             Some(p) if p.ok() => "reachable".to_string(),
+            Some(p) if p.unreachable => {
+                format!("not reached: {}", p.error.clone().unwrap_or_default())
+            }
             Some(p) => format!(
                 "unreachable: {}",
                 p.error
@@ -552,14 +635,16 @@ pub fn summary_table(evidence: &Evidence) -> String {
             None => "—".into(),
         };
         t.add_row([
-            e.tool.clone(),
-            https,
-            site.and_then(|s| s.certificate_expires.clone())
-                .unwrap_or_else(|| "—".into()),
+            clean(e.tool.clone()),
+            clean(https),
+            clean(
+                site.and_then(|s| s.certificate_expires.clone())
+                    .unwrap_or_else(|| "—".into()),
+            ),
             site.and_then(|s| s.hsts_max_age)
                 .map_or("—".into(), |a| a.to_string()),
-            txt,
-            trust,
+            clean(txt),
+            clean(trust),
         ]);
     }
     format!("Evidence collected at {}\n{t}\n", evidence.collected_at)

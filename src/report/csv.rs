@@ -3,7 +3,10 @@
 //! Quoting follows RFC 4180 (the `csv` crate). A cell that a spreadsheet
 //! would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
 //! return) gets a leading apostrophe, as OWASP advises against CSV injection
-//! (CWE-1236).
+//! (CWE-1236); control characters other than line breaks are shown escaped
+//! (see `sanitize`). With `--baseline` or `--base`, a last row with status
+//! `baseline` says how many known findings were left out and how many were
+//! fixed.
 
 use anyhow::Result;
 
@@ -24,6 +27,11 @@ pub const HEADER: [&str; 13] = [
     "waiver_expires",
     "fingerprint",
 ];
+
+/// A cell as written: sanitised (line breaks stay, quoted), then neutralised.
+pub fn cell(text: &str) -> String {
+    neutralise(&super::sanitize::text_keeping_line_breaks(text))
+}
 
 /// Neutralises a cell that a spreadsheet would evaluate.
 pub fn neutralise(cell: &str) -> String {
@@ -64,7 +72,13 @@ pub fn render(result: &AuditResult) -> Result<Vec<u8>> {
                 .unwrap_or_default(),
             f.fingerprint.clone(),
         ];
-        w.write_record(record.iter().map(|c| neutralise(c)))?;
+        w.write_record(record.iter().map(|c| cell(c)))?;
+    }
+    if let Some(statement) = super::baseline_statement(result) {
+        let mut row = vec![String::new(); HEADER.len()];
+        row[4] = statement;
+        row[9] = "baseline".to_string();
+        w.write_record(&row)?;
     }
     w.into_inner()
         .map_err(|e| anyhow::anyhow!("cannot finish the CSV: {e}"))

@@ -10,9 +10,10 @@ use std::fmt::Write as _;
 use crate::audit::AuditResult;
 use crate::checks::Severity;
 
-/// Escapes a command's message.
+/// Escapes a command's message, after sanitising it.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    super::sanitize::text_keeping_line_breaks(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -40,7 +41,7 @@ pub fn render(result: &AuditResult) -> String {
         let subject = f
             .tool
             .as_deref()
-            .map(|t| format!(" ({t})"))
+            .map(|t| format!(" ({})", super::sanitize::text(t)))
             .unwrap_or_default();
         let waived = if f.is_waived() { " [waived]" } else { "" };
         props.push(format!(
@@ -62,11 +63,19 @@ pub fn render(result: &AuditResult) -> String {
         );
     }
     let s = &result.summary;
+    let new = if result.baseline.is_some() {
+        " new"
+    } else {
+        ""
+    };
+    let baseline = super::baseline_statement(result)
+        .map(|b| format!("; {b}"))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
         "::notice title=stackaudit::{}",
         escape_data(&format!(
-            "{} tools audited: {} critical, {} high, {} medium, {} low, {} info, {} waived; score {}/100",
+            "{} tools audited:{new} {} critical, {} high, {} medium, {} low, {} info, {} waived; score {}/100{baseline}",
             s.tools_audited, s.critical, s.high, s.medium, s.low, s.info, s.waived, s.score
         ))
     );
@@ -81,5 +90,11 @@ mod tests {
     fn escapes_keep_commands_on_one_line() {
         assert_eq!(escape_data("50%\nnext\r"), "50%25%0Anext%0D");
         assert_eq!(escape_property("a,b:c"), "a%2Cb%3Ac");
+        assert_eq!(escape_property("x::error y"), "x%3A%3Aerror y");
+        assert_eq!(
+            escape_data("CRM\u{1b}[2J\u{7}\n::error::x"),
+            "CRM\\u{1b}[2J\\u{7}%0A::error::x",
+            "control characters are shown, a newline cannot start a command"
+        );
     }
 }

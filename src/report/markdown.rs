@@ -1,20 +1,26 @@
 //! Markdown for pull-request comments and procurement files.
 //!
-//! Inventory text is escaped so it cannot break tables or inject links or
-//! HTML. GitHub caps a comment at 65,536 characters: when the report would be
-//! longer, the least severe findings are left out, and the report says how
-//! many.
+//! Inventory text is sanitised and escaped so it cannot break tables, inject
+//! links or HTML, or drive a terminal. A report can be capped in size (GitHub
+//! caps a comment at 65,536 characters): then the least severe findings are
+//! left out first, never a critical or high one while a lower one is kept,
+//! and the report says how many of each severity are missing and which
+//! command prints everything.
 
 use std::fmt::Write as _;
 
+use super::RenderOptions;
+use super::sanitize;
 use crate::audit::AuditResult;
+use crate::checks::stack::group_thousands;
 use crate::checks::{Finding, Severity};
 
 /// GitHub's limit on a pull-request comment body.
 pub const COMMENT_LIMIT: usize = 65_536;
 
-/// Escapes text for a Markdown table cell or paragraph.
+/// Escapes text for a Markdown table cell or paragraph, after sanitising it.
 pub fn escape(text: &str) -> String {
+    let text = sanitize::text_keeping_line_breaks(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -36,39 +42,33 @@ fn percent(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
 
-pub fn render(result: &AuditResult) -> String {
+fn count(n: usize) -> String {
+    group_thousands(n as f64)
+}
+
+/// The report, capped at `options.max_bytes` when set.
+pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
     let all = result.findings.len();
-    let full = render_with(result, all);
-    if full.len() <= COMMENT_LIMIT {
+    let full = render_with(result, all, options);
+    let Some(limit) = options.max_bytes else {
+        return full;
+    };
+    if full.len() <= limit {
         return full;
     }
-    // Findings are sorted most severe first, so keeping a prefix drops the
-    // least severe. Estimate the longest prefix that fits from the size of
-    // each finding's row and bullet (one pass), then confirm by rendering.
-    let fixed = render_with(result, 0).len() + 400;
-    let mut size = fixed;
-    let mut seen_tools = std::collections::HashSet::new();
-    let mut keep = 0;
-    for f in &result.findings {
-        let mut cost = finding_row(f).len() + finding_bullet(f).len() + 2;
-        if let Some(t) = f.tool.as_deref().and_then(|id| result.tool(id))
-            && seen_tools.insert(t.id.as_str())
-        {
-            cost += tool_heading(t).len();
+    // Findings are sorted most severe first, so keeping a prefix leaves out
+    // the least severe. The longest prefix that fits, by bisection (the
+    // size grows with every finding kept).
+    let (mut fits, mut too_long) = (0, all);
+    while too_long - fits > 1 {
+        let mid = fits + (too_long - fits) / 2;
+        if render_with(result, mid, options).len() <= limit {
+            fits = mid;
+        } else {
+            too_long = mid;
         }
-        if size + cost > COMMENT_LIMIT {
-            break;
-        }
-        size += cost;
-        keep += 1;
     }
-    loop {
-        let text = render_with(result, keep);
-        if text.len() <= COMMENT_LIMIT || keep == 0 {
-            return text;
-        }
-        keep -= keep.div_ceil(10);
-    }
+    render_with(result, fits, options)
 }
 
 fn finding_row(f: &Finding) -> String {
@@ -88,7 +88,7 @@ fn finding_row(f: &Finding) -> String {
     };
     format!(
         "| {tool} | `{}` | {} | {what} |\n",
-        f.check,
+        sanitize::text(&f.check),
         escape(&f.message)
     )
 }
@@ -98,7 +98,7 @@ fn finding_bullet(f: &Finding) -> String {
     format!(
         "- **{}**{waived} `{}`: {}\n",
         f.severity,
-        f.check,
+        sanitize::text(&f.check),
         escape(&f.message)
     )
 }
@@ -123,8 +123,12 @@ fn tool_heading(t: &crate::audit::ToolSummary) -> String {
         .renewal
         .map(|d| format!(" · renews {d}"))
         .unwrap_or_default();
+    let known = match t.known {
+        0 => String::new(),
+        n => format!(" · {n} known finding(s) left out"),
+    };
     format!(
-        "### {} (`{}`)\n\n{} · {} · owner {owner} · score **{}/100**{cost}{renewal}\n\n",
+        "### {} (`{}`)\n\n{} · {} · owner {owner} · score **{}/100**{cost}{renewal}{known}\n\n",
         escape(&t.name),
         escape(&t.id),
         t.category,
@@ -133,9 +137,19 @@ fn tool_heading(t: &crate::audit::ToolSummary) -> String {
     )
 }
 
-fn render_with(result: &AuditResult, keep: usize) -> String {
+/// `stackaudit audit STACK --format markdown --output report.md`: the
+/// command that prints everything, unless the caller knows the exact one.
+fn full_report_command(result: &AuditResult, options: &RenderOptions) -> String {
+    options.full_report_command.clone().unwrap_or_else(|| {
+        format!(
+            "stackaudit audit {} --format markdown --output report.md",
+            result.stack_path
+        )
+    })
+}
+
+fn render_with(result: &AuditResult, keep: usize, options: &RenderOptions) -> String {
     let findings = &result.findings[..keep];
-    let left_out = result.findings.len() - keep;
     let s = &result.summary;
     let mut out = String::new();
     let org = result
@@ -144,12 +158,17 @@ fn render_with(result: &AuditResult, keep: usize) -> String {
         .map(|o| format!(" — {}", escape(o)))
         .unwrap_or_default();
     let _ = writeln!(out, "# Stack audit{org}\n");
+    let new = if result.baseline.is_some() {
+        "new "
+    } else {
+        ""
+    };
     let verdict = match result.fail_on {
         Some(t) if result.fails() => format!(
-            "**FAIL**: {} finding(s) at or above {t}",
+            "**FAIL**: {} {new}finding(s) at or above {t}",
             result.failing_count()
         ),
-        Some(t) => format!("**PASS**: no findings at or above {t}"),
+        Some(t) => format!("**PASS**: no {new}findings at or above {t}"),
         None => "report only".to_string(),
     };
     let _ = writeln!(
@@ -158,6 +177,14 @@ fn render_with(result: &AuditResult, keep: usize) -> String {
         escape(&result.stack_path),
         result.as_of
     );
+    if let Some(b) = result.baseline {
+        let _ = writeln!(
+            out,
+            "> **Baseline:** {} known finding(s) (in the baseline, or in the base version) are left out of this report, which lists only new ones; {} known finding(s) are fixed.\n",
+            count(b.known),
+            count(b.fixed)
+        );
+    }
 
     let _ = writeln!(
         out,
@@ -173,10 +200,30 @@ fn render_with(result: &AuditResult, keep: usize) -> String {
         "| {} | {} | {} | {} | {} | {} | {} | {coverage} | {} / 100 |\n",
         s.tools_audited, s.critical, s.high, s.medium, s.low, s.info, s.waived, s.score
     );
-    if left_out > 0 {
+    let total_of = |severity: Severity| {
+        result
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    };
+    if keep < result.findings.len() {
+        let left_out: Vec<String> = Severity::DESCENDING
+            .iter()
+            .filter_map(|sev| {
+                let kept = findings.iter().filter(|f| f.severity == *sev).count();
+                let missing = total_of(*sev) - kept;
+                (missing > 0).then(|| format!("{} {sev}", count(missing)))
+            })
+            .collect();
+        let limit = options.max_bytes.unwrap_or(COMMENT_LIMIT);
         let _ = writeln!(
             out,
-            "> **Note:** {left_out} finding(s) of the lowest severities are left out to fit a pull-request comment. Run `stackaudit audit --format markdown --output report.md` for the full report.\n"
+            "> **Note:** this report is capped at {} bytes, so it leaves out {} finding(s), the least severe first: {}. The counts above include them. For every finding, run `{}`.\n",
+            count(limit),
+            count(result.findings.len() - keep),
+            left_out.join(", "),
+            full_report_command(result, options)
         );
     }
 
@@ -187,12 +234,17 @@ fn render_with(result: &AuditResult, keep: usize) -> String {
             continue;
         }
         let name = severity.as_str();
+        let total = total_of(severity);
+        let shown = if of_severity.len() < total {
+            format!("{} of {}", count(of_severity.len()), count(total))
+        } else {
+            count(total)
+        };
         let _ = writeln!(
             out,
-            "## {}{} ({})\n",
+            "## {}{} ({shown})\n",
             name[..1].to_uppercase(),
             &name[1..],
-            of_severity.len()
         );
         let _ = writeln!(out, "| Tool | Check | Finding | What to do |");
         let _ = writeln!(out, "| --- | --- | --- | --- |");
@@ -219,6 +271,19 @@ fn render_with(result: &AuditResult, keep: usize) -> String {
         }
         out.push('\n');
     }
+    let known_only: Vec<String> = result
+        .tools
+        .iter()
+        .filter(|t| t.known > 0 && !grouped.contains_key(t.id.as_str()))
+        .map(|t| format!("`{}` ({})", escape(&t.id), count(t.known)))
+        .collect();
+    if !known_only.is_empty() {
+        let _ = writeln!(
+            out,
+            "Only known findings, left out above: {}\n",
+            known_only.join(", ")
+        );
+    }
     out
 }
 
@@ -235,5 +300,6 @@ mod tests {
         );
         assert_eq!(escape("[click](http://evil)"), "\\[click\\](http://evil)");
         assert_eq!(escape("two\nlines"), "two lines");
+        assert_eq!(escape("CRM\u{1b}[2J\u{7}"), "CRM\\\\u{1b}\\[2J\\\\u{7}");
     }
 }

@@ -9,6 +9,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod sanitize;
 pub mod sarif;
 pub mod table;
 
@@ -23,6 +24,14 @@ pub struct RenderOptions {
     pub color: bool,
     /// Terminal width; `None` renders for a fixed 100 columns.
     pub width: Option<u16>,
+    /// Markdown: the largest report, in bytes; `None` renders everything.
+    pub max_bytes: Option<usize>,
+    /// Markdown: the command that prints the whole report, named when the
+    /// report is capped.
+    pub full_report_command: Option<String>,
+    /// SARIF: where the repository root is and each input file's URI
+    /// relative to it; `None` keeps the paths as given, made relative.
+    pub source_root: Option<sarif::SourceRoot>,
 }
 
 /// The controls view, for the formats that support it.
@@ -50,9 +59,9 @@ pub fn render(
     Ok(match format {
         OutputFormat::Table => table::render(result, options).into_bytes(),
         OutputFormat::Json => json::render(result)?,
-        OutputFormat::Markdown => markdown::render(result).into_bytes(),
+        OutputFormat::Markdown => markdown::render(result, options).into_bytes(),
         OutputFormat::Csv => csv::render(result)?,
-        OutputFormat::Sarif => sarif::render(result)?,
+        OutputFormat::Sarif => sarif::render(result, options.source_root.as_ref())?,
         OutputFormat::Junit => junit::render(result)?,
         OutputFormat::Github => github::render(result).into_bytes(),
         OutputFormat::Html => html::render(result)?.into_bytes(),
@@ -82,12 +91,22 @@ pub fn summary_line(result: &AuditResult) -> String {
         Some(_) => "PASS".to_string(),
         None => "REPORT".to_string(),
     };
-    let baseline = result
-        .baseline
-        .map(|b| format!(" · {} known findings left out, {} fixed", b.known, b.fixed))
+    let baseline = baseline_statement(result)
+        .map(|b| format!(" · {b}"))
         .unwrap_or_default();
     format!(
         "stackaudit: {verdict} · {} tools · {} critical, {} high, {} medium, {} low, {} info, {} waived · score {}/100{baseline}",
         s.tools_audited, s.critical, s.high, s.medium, s.low, s.info, s.waived, s.score
     )
+}
+
+/// With `--baseline` or `--base`: what the report leaves out, in the same
+/// words for every format.
+pub fn baseline_statement(result: &AuditResult) -> Option<String> {
+    result.baseline.map(|b| {
+        format!(
+            "{} known findings left out, {} known findings fixed",
+            b.known, b.fixed
+        )
+    })
 }

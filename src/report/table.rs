@@ -5,6 +5,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
 
 use super::RenderOptions;
+use super::sanitize::text as clean;
 use crate::audit::AuditResult;
 use crate::checks::{Finding, Severity};
 
@@ -23,15 +24,17 @@ fn findings_lines(findings: &[&Finding]) -> String {
         out.push_str(&format!(
             "  {:<8} {}{waived}: {}\n",
             f.severity.as_str().to_uppercase(),
-            f.check,
-            f.message
+            clean(&f.check),
+            clean(&f.message)
         ));
         match &f.waiver {
             Some(w) => out.push_str(&format!(
                 "           WAIVED until {} by {}: {}\n",
-                w.expires, w.approved_by, w.reason
+                w.expires,
+                clean(&w.approved_by),
+                clean(&w.reason)
             )),
-            None => out.push_str(&format!("           → {}\n", f.remediation)),
+            None => out.push_str(&format!("           → {}\n", clean(&f.remediation))),
         }
     }
     out
@@ -85,13 +88,16 @@ fn findings_table(findings: &[&Finding], options: &RenderOptions) -> Table {
         let text = match &f.waiver {
             Some(w) => format!(
                 "{}\nWAIVED until {} by {}: {}",
-                f.message, w.expires, w.approved_by, w.reason
+                clean(&f.message),
+                w.expires,
+                clean(&w.approved_by),
+                clean(&w.reason)
             ),
-            None => format!("{}\n→ {}", f.message, f.remediation),
+            None => format!("{}\n→ {}", clean(&f.message), clean(&f.remediation)),
         };
         t.add_row(vec![
             severity_cell(f.severity, f.is_waived(), options),
-            Cell::new(&f.check),
+            Cell::new(clean(&f.check)),
             Cell::new(text),
         ]);
     }
@@ -107,12 +113,15 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
     let s = &result.summary;
     let title = match &result.organization {
         Some(org) => format!(
-            "Stack audit · {org} · {} · as of {}",
-            result.stack_path, result.as_of
+            "Stack audit · {} · {} · as of {}",
+            clean(org),
+            clean(&result.stack_path),
+            result.as_of
         ),
         None => format!(
             "Stack audit · {} · as of {}",
-            result.stack_path, result.as_of
+            clean(&result.stack_path),
+            result.as_of
         ),
     };
     out.push_str(&title);
@@ -129,8 +138,13 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
     } else {
         String::new()
     };
+    let with_baseline = result.baseline.is_some();
     summary.add_row(vec![
-        Cell::new("Findings"),
+        Cell::new(if with_baseline {
+            "New findings"
+        } else {
+            "Findings"
+        }),
         Cell::new(format!("{} ({}){waived}", s.total(), counts.join(", "))),
     ]);
     let coverage = match (s.integration_coverage, &result.system_of_record) {
@@ -143,14 +157,8 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
         _ => "not measured: set policy.system_of_record".to_string(),
     };
     summary.add_row(vec![Cell::new("Integration coverage"), Cell::new(coverage)]);
-    if let Some(b) = result.baseline {
-        summary.add_row(vec![
-            Cell::new("Baseline"),
-            Cell::new(format!(
-                "{} known findings left out; {} known findings fixed",
-                b.known, b.fixed
-            )),
-        ]);
+    if let Some(statement) = super::baseline_statement(result) {
+        summary.add_row(vec![Cell::new("Baseline"), Cell::new(statement)]);
     }
     summary.add_row(vec![
         Cell::new("Stack score"),
@@ -178,7 +186,8 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
             by_tool.entry(t.as_str()).or_default().push(f);
         }
     }
-    let mut clean = Vec::new();
+    let mut clean_tools = Vec::new();
+    let mut known_only = Vec::new();
     // Tools with the most serious findings first, so the eye lands on them.
     let mut tools: Vec<_> = result.tools.iter().collect();
     tools.sort_by_key(|t| t.score);
@@ -188,24 +197,47 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
             .map(Vec::as_slice)
             .unwrap_or_default();
         if findings.is_empty() {
-            if tool.audited {
-                clean.push(tool.id.as_str());
+            if tool.known > 0 {
+                known_only.push(format!("{} ({})", clean(&tool.id), tool.known));
+            } else if tool.audited {
+                clean_tools.push(clean(&tool.id));
             }
             continue;
         }
         let owner = tool
             .owner
             .as_deref()
-            .map(|o| format!(" · owner {o}"))
+            .map(|o| format!(" · owner {}", clean(o)))
             .unwrap_or_else(|| " · no owner".into());
+        let known = match tool.known {
+            0 => String::new(),
+            n => format!(" · {n} known left out"),
+        };
         out.push_str(&format!(
-            "\n{} ({}) · {} · {}{owner} · score {}/100\n",
-            tool.name, tool.id, tool.category, tool.status, tool.score
+            "\n{} ({}) · {} · {}{owner} · score {}/100{known}\n",
+            clean(&tool.name),
+            clean(&tool.id),
+            tool.category,
+            tool.status,
+            tool.score
         ));
         out.push_str(&findings_block(findings, compact, options));
     }
-    if !clean.is_empty() {
-        out.push_str(&format!("\nNo findings: {}\n", clean.join(", ")));
+    // With a baseline, a tool without new findings may still have known ones.
+    let new = if with_baseline { "new " } else { "" };
+    if !known_only.is_empty() {
+        out.push_str(&format!(
+            "\nOnly known findings, left out: {}\n",
+            known_only.join(", ")
+        ));
+    }
+    if !clean_tools.is_empty() {
+        let label = if with_baseline {
+            "No new findings"
+        } else {
+            "No findings"
+        };
+        out.push_str(&format!("\n{label}: {}\n", clean_tools.join(", ")));
     }
 
     out.push('\n');
@@ -213,10 +245,10 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
         Some(threshold) => {
             let failing = result.failing_count();
             if failing > 0 {
-                out.push_str(&format!("Result: FAIL — {failing} finding(s) at or above {threshold} (--fail-on {threshold})\n"));
+                out.push_str(&format!("Result: FAIL — {failing} {new}finding(s) at or above {threshold} (--fail-on {threshold})\n"));
             } else {
                 out.push_str(&format!(
-                    "Result: PASS — no findings at or above {threshold}\n"
+                    "Result: PASS — no {new}findings at or above {threshold}\n"
                 ));
             }
         }
