@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
+use stackaudit::audit::baseline::KnownFindings;
 use stackaudit::audit::{AuditOptions, AuditResult, audit};
 use stackaudit::checks::{Catalogue, Severity};
 use stackaudit::cli::OutputFormat;
@@ -383,13 +384,9 @@ fn junit_validates_against_the_jenkins_xunit_schema() {
     results.push(audited("tests/fixtures/hostile.toml", Some(Severity::High)));
     // With a baseline the suites carry properties and notes.
     let inv = load(&root("stack.example.toml"), &LoadOptions::default()).unwrap();
-    let known = results[0]
-        .findings
-        .iter()
-        .step_by(3)
-        .map(|f| f.fingerprint.clone());
+    let older: Vec<_> = results[0].findings.iter().step_by(3).cloned().collect();
     let options = AuditOptions {
-        known: Some(known.collect()),
+        known: Some(KnownFindings::from_findings(&older, &[])),
         ..AuditOptions::new("2026-11-22".parse().unwrap())
     };
     results.push(audit(&inv, &Catalogue::builtin(), &options).unwrap());
@@ -416,13 +413,11 @@ fn junit_validates_against_the_jenkins_xunit_schema() {
 fn html_and_junit_say_what_a_baseline_left_out() {
     let full = audited("stack.example.toml", Some(Severity::High));
     // Half the findings are known; one more known finding no longer occurs.
-    let mut known: std::collections::HashSet<String> = full
-        .findings
-        .iter()
-        .step_by(2)
-        .map(|f| f.fingerprint.clone())
-        .collect();
-    known.insert("0000000000000000".into());
+    let mut older: Vec<_> = full.findings.iter().step_by(2).cloned().collect();
+    let mut gone = older[0].clone();
+    gone.subject = Some("no longer found".into());
+    older.push(gone);
+    let known = KnownFindings::from_findings(&older, &[]);
     let inv = load(&root("stack.example.toml"), &LoadOptions::default()).unwrap();
     let options = AuditOptions {
         known: Some(known.clone()),
