@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 
 use stackaudit::audit::{AuditOptions, audit};
 use stackaudit::checks::Catalogue;
-use stackaudit::cli::OutputFormat;
 use stackaudit::inventory::{load_str, source::Format};
 use stackaudit::report::{self, RenderOptions};
 
@@ -172,10 +171,7 @@ fn main() {
         audit_time.as_secs_f64() * 1000.0,
         result.findings.len()
     );
-    for format in <OutputFormat as clap::ValueEnum>::value_variants()
-        .iter()
-        .copied()
-    {
+    for format in report::Format::ALL {
         let (t, bytes) = time(runs, || {
             report::render(&result, format, &RenderOptions::default()).unwrap()
         });

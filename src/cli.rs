@@ -300,22 +300,6 @@ pub enum OutputFormat {
     Html,
 }
 
-impl OutputFormat {
-    /// Guesses the format from an output file's extension.
-    pub fn from_extension(path: &std::path::Path) -> Option<OutputFormat> {
-        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-            "json" => Some(OutputFormat::Json),
-            "md" | "markdown" => Some(OutputFormat::Markdown),
-            "csv" => Some(OutputFormat::Csv),
-            "sarif" => Some(OutputFormat::Sarif),
-            "xml" => Some(OutputFormat::Junit),
-            "html" | "htm" => Some(OutputFormat::Html),
-            "txt" => Some(OutputFormat::Table),
-            _ => None,
-        }
-    }
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Critical,

@@ -20,7 +20,7 @@ pub fn inventory(data: &[u8], format: Format) {
     };
     let options = crate::audit::AuditOptions::new(as_of());
     if let Ok(result) = crate::audit::audit(&inv, &Catalogue::builtin(), &options) {
-        for format in <crate::cli::OutputFormat as clap::ValueEnum>::value_variants() {
+        for format in &crate::report::Format::ALL {
             let _ =
                 crate::report::render(&result, *format, &crate::report::RenderOptions::default());
         }

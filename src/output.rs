@@ -1,12 +1,15 @@
 //! Where every command's output goes: standard output (a closed pipe is not
-//! an error and never changes the exit code), files written atomically, and
-//! the guard that keeps a report from replacing one of the files it was made
-//! from. The exit codes live here too, so every command speaks the same ones.
+//! an error and never changes the exit code), files written atomically, the
+//! report format an output file's extension names, and the guard that keeps
+//! a report from replacing one of the files it was made from. The exit codes
+//! live here too, so every command speaks the same ones.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+
+use crate::report::Format;
 
 /// Success: valid input, nothing at or above `--fail-on`.
 pub const EXIT_OK: u8 = 0;
@@ -63,6 +66,20 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+/// The report format an output file's extension names, if any.
+pub fn format_from_extension(path: &Path) -> Option<Format> {
+    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "json" => Some(Format::Json),
+        "md" | "markdown" => Some(Format::Markdown),
+        "csv" => Some(Format::Csv),
+        "sarif" => Some(Format::Sarif),
+        "xml" => Some(Format::Junit),
+        "html" | "htm" => Some(Format::Html),
+        "txt" => Some(Format::Table),
+        _ => None,
+    }
 }
 
 /// A file a command reads, named by what it is to the user.

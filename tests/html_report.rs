@@ -9,7 +9,6 @@ use std::process::Command;
 
 use stackaudit::audit::{AuditOptions, AuditResult, audit};
 use stackaudit::checks::Catalogue;
-use stackaudit::cli::OutputFormat;
 use stackaudit::inventory::{LoadOptions, load};
 use stackaudit::report::{self, RenderOptions};
 
@@ -29,7 +28,7 @@ fn audited(file: &Path) -> AuditResult {
 
 fn html(result: &AuditResult) -> String {
     String::from_utf8(
-        report::render(result, OutputFormat::Html, &RenderOptions::default()).unwrap(),
+        report::render(result, report::Format::Html, &RenderOptions::default()).unwrap(),
     )
     .unwrap()
 }

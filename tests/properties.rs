@@ -6,7 +6,6 @@ use serde_json::{Value, json};
 
 use stackaudit::audit::{AuditOptions, audit};
 use stackaudit::checks::Catalogue;
-use stackaudit::cli::OutputFormat;
 use stackaudit::inventory::dataflow::DataFlow;
 use stackaudit::inventory::region::Region;
 use stackaudit::inventory::source::Format;
@@ -244,20 +243,20 @@ proptest! {
     fn every_report_is_well_formed(doc in inventory_doc()) {
         let result = run(&load(&doc, Format::Json));
         let options = RenderOptions::default();
-        for format in <OutputFormat as clap::ValueEnum>::value_variants() {
+        for format in &report::Format::ALL {
             let bytes = report::render(&result, *format, &options).unwrap();
             let text = String::from_utf8(bytes).unwrap();
             match format {
-                OutputFormat::Json | OutputFormat::Sarif => { serde_json::from_str::<Value>(&text).unwrap(); }
-                OutputFormat::Junit => well_formed_xml(&text),
-                OutputFormat::Html => well_formed_xml(text.trim_start_matches("<!DOCTYPE html>")),
-                OutputFormat::Csv => {
+                report::Format::Json | report::Format::Sarif => { serde_json::from_str::<Value>(&text).unwrap(); }
+                report::Format::Junit => well_formed_xml(&text),
+                report::Format::Html => well_formed_xml(text.trim_start_matches("<!DOCTYPE html>")),
+                report::Format::Csv => {
                     let rows = csv::Reader::from_reader(text.as_bytes()).records().collect::<Result<Vec<_>, _>>().unwrap();
                     prop_assert_eq!(rows.len(), result.findings.len());
                 }
-                OutputFormat::Github => prop_assert_eq!(text.lines().count(), result.findings.len() + 1),
-                OutputFormat::Markdown => prop_assert!(text.len() <= report::markdown::COMMENT_LIMIT),
-                OutputFormat::Table => {}
+                report::Format::Github => prop_assert_eq!(text.lines().count(), result.findings.len() + 1),
+                report::Format::Markdown => prop_assert!(text.len() <= report::markdown::COMMENT_LIMIT),
+                report::Format::Table => {}
             }
         }
     }

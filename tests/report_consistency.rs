@@ -11,7 +11,6 @@ use serde_json::Value;
 use stackaudit::audit::baseline::KnownFindings;
 use stackaudit::audit::{AuditOptions, AuditResult, audit};
 use stackaudit::checks::{Catalogue, Severity};
-use stackaudit::cli::OutputFormat;
 use stackaudit::inventory::{LoadOptions, load};
 use stackaudit::report::{self, RenderOptions};
 
@@ -34,7 +33,7 @@ fn audited(file: &str, fail_on: Option<Severity>) -> AuditResult {
     result
 }
 
-fn render(result: &AuditResult, format: OutputFormat) -> String {
+fn render(result: &AuditResult, format: report::Format) -> String {
     String::from_utf8(report::render(result, format, &RenderOptions::default()).unwrap()).unwrap()
 }
 
@@ -265,20 +264,20 @@ fn from_junit(text: &str) -> Findings {
 fn every_format_carries_the_same_findings_as_json() {
     for stack in STACKS {
         let result = audited(stack, Some(Severity::High));
-        let json = from_json(&render(&result, OutputFormat::Json));
+        let json = from_json(&render(&result, report::Format::Json));
         assert_eq!(
             json.values().sum::<usize>(),
             result.findings.len(),
             "{stack}: JSON lists every finding"
         );
-        let formats: [(&str, OutputFormat, Parser); 7] = [
-            ("csv", OutputFormat::Csv, from_csv),
-            ("sarif", OutputFormat::Sarif, from_sarif),
-            ("github", OutputFormat::Github, from_github),
-            ("markdown", OutputFormat::Markdown, from_markdown),
-            ("table", OutputFormat::Table, from_table),
-            ("html", OutputFormat::Html, from_html),
-            ("junit", OutputFormat::Junit, from_junit),
+        let formats: [(&str, report::Format, Parser); 7] = [
+            ("csv", report::Format::Csv, from_csv),
+            ("sarif", report::Format::Sarif, from_sarif),
+            ("github", report::Format::Github, from_github),
+            ("markdown", report::Format::Markdown, from_markdown),
+            ("table", report::Format::Table, from_table),
+            ("html", report::Format::Html, from_html),
+            ("junit", report::Format::Junit, from_junit),
         ];
         for (name, format, parse) in formats {
             let found = parse(&render(&result, format));
@@ -346,7 +345,7 @@ fn junit_failures_are_the_findings_at_or_above_fail_on() {
         ] {
             let result = audited(stack, fail_on);
             let (attr, elements, skipped_on_root) =
-                junit_counts(&render(&result, OutputFormat::Junit));
+                junit_counts(&render(&result, report::Format::Junit));
             assert_eq!(attr, result.failing_count(), "{stack} {fail_on:?}");
             assert_eq!(elements, result.failing_count(), "{stack} {fail_on:?}");
             assert!(
@@ -357,7 +356,7 @@ fn junit_failures_are_the_findings_at_or_above_fail_on() {
     }
     // Two findings of one check on one tool are two failing cases.
     let result = audited("tests/data/retiring-stack.toml", Some(Severity::High));
-    let xml = render(&result, OutputFormat::Junit);
+    let xml = render(&result, report::Format::Junit);
     assert_eq!(xml.matches("name=\"compliance-cert-expired [").count(), 2);
 }
 
@@ -392,7 +391,7 @@ fn junit_validates_against_the_jenkins_xunit_schema() {
     results.push(audit(&inv, &Catalogue::builtin(), &options).unwrap());
     for (i, result) in results.iter().enumerate() {
         let file = dir.path().join(format!("junit-{i}.xml"));
-        std::fs::write(&file, render(result, OutputFormat::Junit)).unwrap();
+        std::fs::write(&file, render(result, report::Format::Junit)).unwrap();
         let out = Command::new("xmllint")
             .arg("--noout")
             .arg("--schema")
@@ -426,12 +425,12 @@ fn html_and_junit_say_what_a_baseline_left_out() {
     let result = audit(&inv, &Catalogue::builtin(), &options).unwrap();
     let left_out = known.len() - 1;
     let sentence = format!("{left_out} known findings left out by --baseline/--base");
-    let html = render(&result, OutputFormat::Html);
+    let html = render(&result, report::Format::Html);
     assert!(
         html.contains(&format!("{sentence}; 1 known findings fixed")),
         "HTML"
     );
-    let junit = render(&result, OutputFormat::Junit);
+    let junit = render(&result, report::Format::Junit);
     assert!(
         junit.contains(&format!("{sentence}, 1 known findings fixed")),
         "JUnit"
@@ -439,7 +438,7 @@ fn html_and_junit_say_what_a_baseline_left_out() {
     assert!(junit.contains(&format!("<property name=\"known\" value=\"{left_out}\"/>")));
     assert!(junit.contains("<property name=\"fixed\" value=\"1\"/>"));
     // Without a baseline, neither says anything about known findings.
-    for format in [OutputFormat::Html, OutputFormat::Junit] {
+    for format in [report::Format::Html, report::Format::Junit] {
         assert!(!render(&full, format).contains("known findings"));
     }
 }
@@ -460,7 +459,7 @@ fn junit_skips_a_check_that_could_not_run_for_lack_of_data() {
         &AuditOptions::new("2026-11-22".parse().unwrap()),
     )
     .unwrap();
-    let junit = render(&result, OutputFormat::Junit);
+    let junit = render(&result, report::Format::Junit);
     let case = junit
         .split("<testcase name=\"integration-no-path-to-sor\"")
         .nth(1)
@@ -473,7 +472,7 @@ fn junit_skips_a_check_that_could_not_run_for_lack_of_data() {
     // With a system of record the same check runs and passes or fails.
     let example = render(
         &audited("stack.example.toml", Some(Severity::High)),
-        OutputFormat::Junit,
+        report::Format::Junit,
     );
     assert!(!example.contains("not run:"));
 }

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use stackaudit::audit::{AuditOptions, AuditResult, audit};
 use stackaudit::checks::Catalogue;
-use stackaudit::cli::OutputFormat;
 use stackaudit::inventory::{LoadOptions, load};
 use stackaudit::report::{self, RenderOptions};
 
@@ -28,7 +27,7 @@ fn audited(file: &str) -> AuditResult {
 
 const STACKS: [&str; 2] = ["stack.example.toml", "tests/fixtures/hostile.toml"];
 
-fn render(result: &AuditResult, format: OutputFormat) -> String {
+fn render(result: &AuditResult, format: report::Format) -> String {
     String::from_utf8(report::render(result, format, &RenderOptions::default()).unwrap()).unwrap()
 }
 
@@ -65,7 +64,7 @@ fn sarif_validates_against_the_official_schema() {
     for stack in STACKS {
         let result = audited(stack);
         let sarif: serde_json::Value =
-            serde_json::from_str(&render(&result, OutputFormat::Sarif)).unwrap();
+            serde_json::from_str(&render(&result, report::Format::Sarif)).unwrap();
         let errors: Vec<String> = validator
             .iter_errors(&sarif)
             .map(|e| format!("{} at {}", e, e.instance_path()))
@@ -96,7 +95,7 @@ fn sarif_validates_against_the_official_schema() {
 fn junit_is_well_formed_xml_with_a_case_per_check_and_tool_and_finding() {
     for stack in STACKS {
         let result = audited(stack);
-        let xml = render(&result, OutputFormat::Junit);
+        let xml = render(&result, report::Format::Junit);
         let cases = count_xml_elements(&xml, "testcase");
         let stack_level = |id: &str| {
             result
@@ -144,7 +143,7 @@ fn junit_is_well_formed_xml_with_a_case_per_check_and_tool_and_finding() {
 #[test]
 fn html_is_well_formed_self_contained_and_escaped() {
     for stack in STACKS {
-        let html = render(&audited(stack), OutputFormat::Html);
+        let html = render(&audited(stack), report::Format::Html);
         // The page is polyglot markup: it parses as XML too (after the doctype).
         let body = html.trim_start_matches("<!DOCTYPE html>");
         assert!(count_xml_elements(body, "section") >= 4);
@@ -171,7 +170,10 @@ fn html_is_well_formed_self_contained_and_escaped() {
             );
         }
     }
-    let hostile = render(&audited("tests/fixtures/hostile.toml"), OutputFormat::Html);
+    let hostile = render(
+        &audited("tests/fixtures/hostile.toml"),
+        report::Format::Html,
+    );
     assert!(hostile.contains("&#60;img src=x onerror=alert(1)&#62; Chat 💬"));
 }
 
@@ -179,7 +181,7 @@ fn html_is_well_formed_self_contained_and_escaped() {
 fn csv_round_trips_with_the_same_cells() {
     for stack in STACKS {
         let result = audited(stack);
-        let text = render(&result, OutputFormat::Csv);
+        let text = render(&result, report::Format::Csv);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let header: Vec<String> = reader
             .headers()
@@ -211,7 +213,7 @@ fn csv_round_trips_with_the_same_cells() {
 fn github_commands_are_single_lines() {
     for stack in STACKS {
         let result = audited(stack);
-        let text = render(&result, OutputFormat::Github);
+        let text = render(&result, report::Format::Github);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), result.findings.len() + 1, "{stack}");
         for line in lines {
@@ -233,7 +235,7 @@ fn github_commands_are_single_lines() {
 #[test]
 fn markdown_tables_keep_their_columns_and_escape_markup() {
     for stack in STACKS {
-        let md = render(&audited(stack), OutputFormat::Markdown);
+        let md = render(&audited(stack), report::Format::Markdown);
         for line in md
             .lines()
             .filter(|l| l.starts_with("| `") || l.starts_with("| *stack*"))
@@ -257,12 +259,12 @@ fn markdown_tables_keep_their_columns_and_escape_markup() {
 fn json_and_table_render_the_hostile_stack() {
     let result = audited("tests/fixtures/hostile.toml");
     let json: serde_json::Value =
-        serde_json::from_str(&render(&result, OutputFormat::Json)).unwrap();
+        serde_json::from_str(&render(&result, report::Format::Json)).unwrap();
     assert_eq!(
         json["findings"].as_array().unwrap().len(),
         result.findings.len()
     );
-    let table = render(&result, OutputFormat::Table);
+    let table = render(&result, report::Format::Table);
     assert!(table.contains("WAIVED until 2027-01-31"));
 }
 
@@ -374,7 +376,7 @@ fn sarif_respects_the_code_scanning_result_limit() {
         })
         .collect();
     let sarif: serde_json::Value =
-        serde_json::from_str(&render(&result, OutputFormat::Sarif)).unwrap();
+        serde_json::from_str(&render(&result, report::Format::Sarif)).unwrap();
     assert_eq!(
         sarif["runs"][0]["results"].as_array().unwrap().len(),
         report::sarif::MAX_RESULTS
@@ -392,7 +394,7 @@ fn sarif_respects_the_code_scanning_result_limit() {
 fn the_table_report_turns_compact_for_very_large_audits() {
     let result = many_chat_tools(400);
     assert!(result.findings.len() > report::table::COMPACT_ABOVE);
-    let table = render(&result, OutputFormat::Table);
+    let table = render(&result, report::Format::Table);
     // The summary is still a table; the findings are plain lines, one pair per finding.
     assert!(table.contains("Stack score"));
     assert_eq!(
@@ -440,17 +442,21 @@ fn every_format_states_what_a_baseline_left_out() {
     let (result, known) = with_baseline();
     assert_eq!(result.baseline.unwrap().known, known);
     let statement = format!("{known} known findings left out, 0 known findings fixed");
-    for format in [OutputFormat::Table, OutputFormat::Csv, OutputFormat::Github] {
+    for format in [
+        report::Format::Table,
+        report::Format::Csv,
+        report::Format::Github,
+    ] {
         let text = render(&result, format);
         assert!(text.contains(&statement), "{format:?}:\n{text}");
     }
-    let md = render(&result, OutputFormat::Markdown);
+    let md = render(&result, report::Format::Markdown);
     assert!(
         md.contains(&format!("**Baseline:** {known} known finding(s)")),
         "{md}"
     );
     let json: serde_json::Value =
-        serde_json::from_str(&render(&result, OutputFormat::Json)).unwrap();
+        serde_json::from_str(&render(&result, report::Format::Json)).unwrap();
     assert_eq!(json["summary"]["baseline"]["known"], known);
     assert_eq!(json["summary"]["baseline"]["fixed"], 0);
 
@@ -468,7 +474,7 @@ fn every_format_states_what_a_baseline_left_out() {
         .map(|t| t.id.as_str())
         .collect();
     assert!(!known_only.is_empty());
-    let table = render(&result, OutputFormat::Table);
+    let table = render(&result, report::Format::Table);
     let no_findings = table
         .lines()
         .find(|l| l.starts_with("No findings") || l.starts_with("No new findings"))
@@ -504,7 +510,7 @@ fn every_format_states_what_a_baseline_left_out() {
     );
 
     let sarif: serde_json::Value =
-        serde_json::from_str(&render(&result, OutputFormat::Sarif)).unwrap();
+        serde_json::from_str(&render(&result, report::Format::Sarif)).unwrap();
     let run = &sarif["runs"][0];
     assert_eq!(run["properties"]["baseline"]["known_left_out"], known);
     for r in run["results"].as_array().unwrap() {
@@ -531,7 +537,7 @@ fn sarif_rules_carry_help_links_security_tags_and_the_severity_used() {
     )
     .unwrap();
     let sarif: serde_json::Value =
-        serde_json::from_str(&render(&result, OutputFormat::Sarif)).unwrap();
+        serde_json::from_str(&render(&result, report::Format::Sarif)).unwrap();
     let driver = &sarif["runs"][0]["tool"]["driver"];
     assert!(
         driver["informationUri"]
@@ -625,16 +631,16 @@ fn no_text_format_passes_control_characters_through() {
         "the test needs raw escapes"
     );
     for format in [
-        OutputFormat::Table,
-        OutputFormat::Markdown,
-        OutputFormat::Github,
-        OutputFormat::Csv,
+        report::Format::Table,
+        report::Format::Markdown,
+        report::Format::Github,
+        report::Format::Csv,
     ] {
         let text = render(&result, format);
         assert_eq!(has_raw_controls(&text), None, "{format:?}:\n{text}");
         assert!(text.contains("\\u{1b}"), "{format:?} shows the escape");
     }
-    let github = render(&result, OutputFormat::Github);
+    let github = render(&result, report::Format::Github);
     assert!(
         github.contains("%0A") || !github.contains("line one"),
         "{github}"

@@ -7,7 +7,6 @@ use proptest::prelude::*;
 
 use stackaudit::audit::{AuditOptions, audit, check_waivers, configure};
 use stackaudit::checks::{Catalogue, ParamKind, Severity};
-use stackaudit::cli::OutputFormat;
 use stackaudit::inventory::load_str;
 use stackaudit::inventory::source::Format;
 use stackaudit::report::{self, RenderOptions};
@@ -213,7 +212,7 @@ proptest! {
         let options = AuditOptions { fail_on: Some(Severity::Low), ..AuditOptions::new(as_of) };
         let result = audit(&inv, &catalogue, &options);
         let result = result.map_err(|e| TestCaseError::fail(format!("validate accepted, audit refused:\n{e}\n{text}")))?;
-        for format in <OutputFormat as clap::ValueEnum>::value_variants() {
+        for format in &report::Format::ALL {
             prop_assert!(report::render(&result, *format, &RenderOptions::default()).is_ok());
         }
     }
@@ -235,7 +234,7 @@ fn parameters_at_their_extremes_are_accepted_and_audited() {
         for as_of in ["0000-01-01", "9999-12-31"] {
             let result =
                 audit(&inv, &catalogue, &AuditOptions::new(as_of.parse().unwrap())).unwrap();
-            for format in <OutputFormat as clap::ValueEnum>::value_variants() {
+            for format in &report::Format::ALL {
                 report::render(&result, *format, &RenderOptions::default()).unwrap();
             }
         }

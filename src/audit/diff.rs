@@ -12,6 +12,7 @@ use super::AuditResult;
 use super::baseline::KnownFindings;
 use crate::checks::{Finding, Severity};
 use crate::inventory::Inventory;
+use crate::report::TextFormat;
 
 #[derive(Debug, Serialize)]
 pub struct Diff<'a> {
@@ -212,6 +213,20 @@ impl Diff<'_> {
                 .iter()
                 .filter(|f| !f.is_waived() && f.severity >= t)
                 .count()
+        })
+    }
+
+    /// The diff in `format`: text (plain or Markdown), or pretty JSON with
+    /// a final newline.
+    pub fn render(&self, format: TextFormat) -> serde_json::Result<Vec<u8>> {
+        Ok(match format {
+            TextFormat::Table => self.text(false).into_bytes(),
+            TextFormat::Markdown => self.text(true).into_bytes(),
+            TextFormat::Json => {
+                let mut v = serde_json::to_vec_pretty(self)?;
+                v.push(b'\n');
+                v
+            }
         })
     }
 

@@ -15,14 +15,12 @@ use serde::Serialize;
 use super::{AuditOptions, audit};
 use crate::checks::stack::group_thousands;
 use crate::checks::{Catalogue, Finding, Severity};
-use crate::cli::{GateArgs, TextFormat};
 use crate::diagnostic::{Diagnostic, InputError};
 use crate::inventory::dataflow::DataFlow;
 use crate::inventory::model::{Status, Tool};
 use crate::inventory::source::{Loc, Node, Value};
 use crate::inventory::{self, Inventory, LoadOptions};
-use crate::output::{EXIT_FINDINGS, EXIT_OK, write_stdout};
-use crate::run::load_stack;
+use crate::report::TextFormat;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -62,7 +60,7 @@ pub struct GateReport {
 }
 
 /// Reads the candidate file: one `[[tool]]`, optionally with `schema = 1`.
-fn read_candidate(
+pub fn read_candidate(
     path: &std::path::Path,
     load: &LoadOptions,
     stack: &Inventory,
@@ -348,32 +346,18 @@ fn render_text(r: &GateReport, markdown: bool) -> String {
     out
 }
 
-pub fn run(args: GateArgs, load: &LoadOptions) -> Result<u8> {
-    let stack = load_stack(&args.stack, load)?;
-    let catalogue = Catalogue::load(&args.checks_dirs)?;
-    crate::audit::configure(&stack, &catalogue)?;
-    let candidate = read_candidate(&args.candidate, load, &stack)?;
-    let as_of = args.as_of.unwrap_or_else(super::command::today);
-    let report = evaluate(
-        &stack,
-        candidate,
-        &args.candidate.display().to_string(),
-        &catalogue,
-        as_of,
-    )?;
-    let bytes = match args.format {
-        TextFormat::Table => render_text(&report, false).into_bytes(),
-        TextFormat::Markdown => render_text(&report, true).into_bytes(),
-        TextFormat::Json => {
-            let mut v = serde_json::to_vec_pretty(&report)?;
-            v.push(b'\n');
-            v
-        }
-    };
-    write_stdout(&bytes)?;
-    Ok(if report.verdict == Verdict::Reject {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    })
+impl GateReport {
+    /// The report in `format`: text (plain or Markdown), or pretty JSON with
+    /// a final newline.
+    pub fn render(&self, format: TextFormat) -> serde_json::Result<Vec<u8>> {
+        Ok(match format {
+            TextFormat::Table => render_text(self, false).into_bytes(),
+            TextFormat::Markdown => render_text(self, true).into_bytes(),
+            TextFormat::Json => {
+                let mut v = serde_json::to_vec_pretty(self)?;
+                v.push(b'\n');
+                v
+            }
+        })
+    }
 }

@@ -2,7 +2,6 @@
 //! findings, scores and coverage that every report renders.
 
 pub mod baseline;
-pub mod command;
 pub mod diff;
 pub mod gate;
 

@@ -7,7 +7,6 @@
 
 pub mod access;
 pub mod backup;
-pub mod command;
 pub mod compliance;
 pub mod contract;
 pub mod data;

@@ -540,45 +540,6 @@ pub fn collect(inventory: &Inventory, options: &ProbeOptions) -> Result<Evidence
     })
 }
 
-impl ProbeOptions {
-    /// From the command line; `progress` shows a bar on a terminal only.
-    pub fn from_args(args: &crate::cli::ProbeArgs) -> Result<ProbeOptions> {
-        let secs = |v: f64, name: &str| -> Result<Duration> {
-            anyhow::ensure!(
-                v.is_finite() && v > 0.0 && v <= 3600.0,
-                "--{name} takes a number of seconds from 0 to 3600"
-            );
-            Ok(Duration::from_secs_f64(v))
-        };
-        anyhow::ensure!(
-            (1..=1024).contains(&args.concurrency),
-            "--concurrency takes a number from 1 to 1024"
-        );
-        anyhow::ensure!(args.retries <= 10, "--retries takes a number from 0 to 10");
-        let mut ca_certs = Vec::new();
-        for path in &args.ca_cert {
-            ca_certs.push(
-                std::fs::read(path)
-                    .with_context(|| format!("cannot read --ca-cert {}", path.display()))?,
-            );
-        }
-        use std::io::IsTerminal;
-        Ok(ProbeOptions {
-            connect_timeout: secs(args.connect_timeout, "connect-timeout")?,
-            timeout: secs(args.timeout, "timeout")?,
-            retries: args.retries,
-            max_retry_after: Duration::from_secs_f64(args.max_retry_after.clamp(0.0, 3600.0)),
-            concurrency: args.concurrency,
-            per_host: 2,
-            allow_private: args.allow_private,
-            allowed_hosts: args.allow_host.clone(),
-            proxy: args.proxy.clone(),
-            ca_certs,
-            progress: std::io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
-        })
-    }
-}
-
 /// A plain-text table of what was collected.
 pub fn summary_table(evidence: &Evidence) -> String {
     use comfy_table::presets::UTF8_FULL_CONDENSED;

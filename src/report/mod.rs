@@ -16,7 +16,53 @@ pub mod table;
 use anyhow::Result;
 
 use crate::audit::AuditResult;
-use crate::cli::OutputFormat;
+
+/// The report formats; exactly one renders each run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Markdown,
+    Csv,
+    Sarif,
+    Junit,
+    Github,
+    Html,
+}
+
+impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 8] = [
+        Format::Table,
+        Format::Json,
+        Format::Markdown,
+        Format::Csv,
+        Format::Sarif,
+        Format::Junit,
+        Format::Github,
+        Format::Html,
+    ];
+}
+
+/// The formats of the `diff` and `gate` reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextFormat {
+    /// Plain text for terminals and logs.
+    Table,
+    Json,
+    /// Pull-request comments.
+    Markdown,
+}
+
+/// How a report arranges its findings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GroupBy {
+    /// Under each tool (every format).
+    #[default]
+    Tool,
+    /// Under each framework control (table, markdown and json).
+    Control,
+}
 
 #[derive(Clone, Debug, Default)]
 pub struct RenderOptions {
@@ -37,13 +83,13 @@ pub struct RenderOptions {
 /// The controls view, for the formats that support it.
 pub fn render_controls(
     result: &AuditResult,
-    format: OutputFormat,
+    format: Format,
     options: &RenderOptions,
 ) -> Result<Vec<u8>> {
     Ok(match format {
-        OutputFormat::Table => controls::table(result, options).into_bytes(),
-        OutputFormat::Markdown => controls::markdown(result).into_bytes(),
-        OutputFormat::Json => controls::json(result)?,
+        Format::Table => controls::table(result, options).into_bytes(),
+        Format::Markdown => controls::markdown(result).into_bytes(),
+        Format::Json => controls::json(result)?,
         other => anyhow::bail!(
             "--group-by control works with the table, markdown and json formats, not {}",
             format!("{other:?}").to_lowercase()
@@ -51,20 +97,29 @@ pub fn render_controls(
     })
 }
 
-pub fn render(
+/// The report arranged as `group_by` asks.
+pub fn render_grouped(
     result: &AuditResult,
-    format: OutputFormat,
+    format: Format,
+    group_by: GroupBy,
     options: &RenderOptions,
 ) -> Result<Vec<u8>> {
+    match group_by {
+        GroupBy::Tool => render(result, format, options),
+        GroupBy::Control => render_controls(result, format, options),
+    }
+}
+
+pub fn render(result: &AuditResult, format: Format, options: &RenderOptions) -> Result<Vec<u8>> {
     Ok(match format {
-        OutputFormat::Table => table::render(result, options).into_bytes(),
-        OutputFormat::Json => json::render(result)?,
-        OutputFormat::Markdown => markdown::render(result, options).into_bytes(),
-        OutputFormat::Csv => csv::render(result)?,
-        OutputFormat::Sarif => sarif::render(result, options.source_root.as_ref())?,
-        OutputFormat::Junit => junit::render(result)?,
-        OutputFormat::Github => github::render(result).into_bytes(),
-        OutputFormat::Html => html::render(result)?.into_bytes(),
+        Format::Table => table::render(result, options).into_bytes(),
+        Format::Json => json::render(result)?,
+        Format::Markdown => markdown::render(result, options).into_bytes(),
+        Format::Csv => csv::render(result)?,
+        Format::Sarif => sarif::render(result, options.source_root.as_ref())?,
+        Format::Junit => junit::render(result)?,
+        Format::Github => github::render(result).into_bytes(),
+        Format::Html => html::render(result)?.into_bytes(),
     })
 }
 

@@ -4,10 +4,10 @@ use anyhow::{Result, bail};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
-use super::Catalogue;
+use crate::checks::Catalogue;
 use crate::cli::ChecksCommand;
 use crate::diagnostic::did_you_mean;
-use crate::run::{EXIT_OK, write_stdout};
+use crate::output::{EXIT_OK, write_stdout};
 
 pub fn run(command: ChecksCommand) -> Result<u8> {
     match command {

@@ -4,31 +4,40 @@ use std::io::IsTerminal;
 
 use anyhow::Result;
 
-use super::baseline::Baseline;
-use super::{AuditOptions, audit};
-use crate::checks::{Catalogue, Severity};
-use crate::cli::{AuditArgs, ColorChoice, FailOn, GroupBy, OutputFormat};
+use super::{as_of_or_today, load_stack};
+use crate::audit::baseline::Baseline;
+use crate::audit::{AuditOptions, audit, known_from_base};
+use crate::checks::Catalogue;
+use crate::cli::{AuditArgs, ColorChoice, GroupBy, OutputFormat};
 use crate::inventory::LoadOptions;
 use crate::output::{
-    EXIT_FINDINGS, EXIT_OK, Input, refuse_overwriting_inputs, write_atomically, write_stdout,
+    EXIT_FINDINGS, EXIT_OK, Input, format_from_extension, refuse_overwriting_inputs,
+    write_atomically, write_stdout,
 };
-use crate::report::{self, RenderOptions};
-use crate::run::load_stack;
+use crate::report::{self, Format, RenderOptions};
 
-pub fn fail_threshold(fail_on: FailOn) -> Option<Severity> {
-    match fail_on {
-        FailOn::Critical => Some(Severity::Critical),
-        FailOn::High => Some(Severity::High),
-        FailOn::Medium => Some(Severity::Medium),
-        FailOn::Low => Some(Severity::Low),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
+impl From<OutputFormat> for Format {
+    fn from(format: OutputFormat) -> Format {
+        match format {
+            OutputFormat::Table => Format::Table,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Markdown => Format::Markdown,
+            OutputFormat::Csv => Format::Csv,
+            OutputFormat::Sarif => Format::Sarif,
+            OutputFormat::Junit => Format::Junit,
+            OutputFormat::Github => Format::Github,
+            OutputFormat::Html => Format::Html,
+        }
     }
 }
 
-/// Today in the local time zone (UTC when it cannot be determined).
-pub fn today() -> jiff::civil::Date {
-    jiff::Zoned::now().date()
+impl From<GroupBy> for report::GroupBy {
+    fn from(group_by: GroupBy) -> report::GroupBy {
+        match group_by {
+            GroupBy::Tool => report::GroupBy::Tool,
+            GroupBy::Control => report::GroupBy::Control,
+        }
+    }
 }
 
 /// Every file `audit` reads, for the guard that keeps outputs off them.
@@ -111,13 +120,13 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
     let catalogue = Catalogue::load(&args.checks_dirs)?;
     let mut options = AuditOptions {
         only_tools: args.tools.clone(),
-        fail_on: fail_threshold(args.fail_on),
-        ..AuditOptions::new(args.as_of.unwrap_or_else(today))
+        fail_on: args.fail_on.into(),
+        ..AuditOptions::new(as_of_or_today(args.as_of))
     };
     options.evidence = if args.online {
         Some(crate::probe::collect(
             &inventory,
-            &crate::probe::ProbeOptions::from_args(&args.probe)?,
+            &super::probe::options(&args.probe)?,
         )?)
     } else {
         match &args.evidence {
@@ -132,9 +141,7 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
         (Some(path), _) => Some(Baseline::read(path, load.max_input_size)?.known(&inventory)),
         (None, Some(old)) => {
             let base = crate::inventory::load(old, load)?;
-            Some(super::known_from_base(
-                &base, &inventory, &catalogue, &options,
-            )?)
+            Some(known_from_base(&base, &inventory, &catalogue, &options)?)
         }
         (None, None) => None,
     };
@@ -169,15 +176,12 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let format = args
         .format
-        .or_else(|| {
-            args.output
-                .as_deref()
-                .and_then(OutputFormat::from_extension)
-        })
+        .map(Format::from)
+        .or_else(|| args.output.as_deref().and_then(format_from_extension))
         .unwrap_or(if to_terminal {
-            OutputFormat::Table
+            Format::Table
         } else {
-            OutputFormat::Json
+            Format::Json
         });
     let use_color = match color {
         ColorChoice::Always => true,
@@ -196,7 +200,7 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
             .is_none()
             .then_some(report::markdown::COMMENT_LIMIT)),
         full_report_command: Some(full_report_command()),
-        source_root: (format == OutputFormat::Sarif)
+        source_root: (format == Format::Sarif)
             .then(|| {
                 report::sarif::SourceRoot::discover(
                     std::iter::once(result.stack_path.as_str()).chain(
@@ -209,10 +213,7 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
             })
             .flatten(),
     };
-    let bytes = match args.group_by {
-        GroupBy::Tool => report::render(&result, format, &render)?,
-        GroupBy::Control => report::render_controls(&result, format, &render)?,
-    };
+    let bytes = report::render_grouped(&result, format, args.group_by.into(), &render)?;
     match &args.output {
         Some(path) => write_atomically(path, &bytes)?,
         None => write_stdout(&bytes)?,
@@ -232,30 +233,24 @@ fn terminal_width() -> Option<u16> {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
 }
 
-pub fn diff(args: crate::cli::DiffArgs, load: &LoadOptions) -> Result<u8> {
-    let old_inv = crate::inventory::load(&args.old, load)?;
-    let new_inv = crate::inventory::load(&args.new, load)?;
-    let catalogue = Catalogue::load(&args.checks_dirs)?;
-    let options = AuditOptions {
-        fail_on: fail_threshold(args.fail_on),
-        ..AuditOptions::new(args.as_of.unwrap_or_else(today))
-    };
-    let old = audit(&old_inv, &catalogue, &options)?;
-    let new = audit(&new_inv, &catalogue, &options)?;
-    let d = super::diff::diff(&old_inv, &new_inv, &old, &new);
-    let bytes = match args.format {
-        crate::cli::TextFormat::Table => d.text(false).into_bytes(),
-        crate::cli::TextFormat::Markdown => d.text(true).into_bytes(),
-        crate::cli::TextFormat::Json => {
-            let mut v = serde_json::to_vec_pretty(&d)?;
-            v.push(b'\n');
-            v
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_format_flag_value_is_one_engine_format_of_the_same_name() {
+        use clap::ValueEnum;
+        let from_flags: Vec<Format> = OutputFormat::value_variants()
+            .iter()
+            .map(|f| Format::from(*f))
+            .collect();
+        // `Format::ALL` is what tests and benchmarks render every format
+        // from: a format missing from it would go untested.
+        assert_eq!(from_flags, Format::ALL);
+        for flag in OutputFormat::value_variants() {
+            let name = flag.to_possible_value().unwrap().get_name().to_string();
+            // Error messages name a format by its lowercased variant.
+            assert_eq!(format!("{:?}", Format::from(*flag)).to_lowercase(), name);
         }
-    };
-    write_stdout(&bytes)?;
-    Ok(if d.failing(options.fail_on) > 0 {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    })
+    }
 }
