@@ -207,6 +207,24 @@ mod tests {
     }
 
     #[test]
+    fn an_output_extension_names_its_format_in_any_case() {
+        for (name, format) in [
+            ("r.json", Some(Format::Json)),
+            ("r.MD", Some(Format::Markdown)),
+            ("r.markdown", Some(Format::Markdown)),
+            ("r.csv", Some(Format::Csv)),
+            ("r.Sarif", Some(Format::Sarif)),
+            ("r.xml", Some(Format::Junit)),
+            ("r.htm", Some(Format::Html)),
+            ("r.txt", Some(Format::Table)),
+            ("r.yaml", None),
+            ("report", None),
+        ] {
+            assert_eq!(format_from_extension(Path::new(name)), format, "{name}");
+        }
+    }
+
+    #[test]
     fn a_missing_folder_is_a_clear_error() {
         let dir = tempfile::tempdir().unwrap();
         let err = write_atomically(&dir.path().join("no/such/report.json"), b"{}").unwrap_err();
