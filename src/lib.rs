@@ -5,10 +5,9 @@
 //! beside it gathering evidence); [`audit`] gathers them into one result; one
 //! module of [`report`] renders it.
 //!
-//! The command line sits on top and nothing below it knows of it: `main`
-//! calls [`run`], which parses [`cli`] and dispatches to one file of
-//! [`commands`] per subcommand; each converts its arguments into the engine's
-//! own options, calls the engine, and writes through [`output`].
+//! The command line sits on top, unknown to the engine: [`run`] parses [`cli`]
+//! and hands each subcommand to its file in [`commands`], which converts the
+//! arguments into engine options, calls the engine and writes via [`output`].
 
 pub mod audit;
 pub mod checks;
