@@ -474,5 +474,30 @@ fn junit_skips_a_check_that_could_not_run_for_lack_of_data() {
         &audited("stack.example.toml", Some(Severity::High)),
         report::Format::Junit,
     );
-    assert!(!example.contains("not run:"));
+    assert!(!example.contains("not run: the policy names no system_of_record"));
+    // Probe checks without evidence could not run: skipped, not passed.
+    let probe = example
+        .split("<testcase name=\"probe-hsts-missing\"")
+        .nth(1)
+        .unwrap();
+    let probe = &probe[..probe.find("</testcase>").unwrap()];
+    assert!(
+        probe.contains("<skipped message=\"not run: no probe evidence was given"),
+        "{probe}"
+    );
+    // With evidence they run.
+    let inv = load(&root("stack.example.toml"), &LoadOptions::default()).unwrap();
+    let evidence =
+        stackaudit::probe::evidence::Evidence::read(&root("tests/fixtures/evidence.json"), 1 << 20)
+            .unwrap();
+    let with_evidence = audit(
+        &inv,
+        &Catalogue::builtin(),
+        &AuditOptions {
+            evidence: Some(evidence),
+            ..AuditOptions::new("2026-11-22".parse().unwrap())
+        },
+    )
+    .unwrap();
+    assert!(!render(&with_evidence, OutputFormat::Junit).contains("not run: no probe evidence"));
 }

@@ -63,6 +63,9 @@ pub struct AuditResult {
     /// With `--baseline` or `--base`: how many known findings were left out
     /// and how many known ones are gone.
     pub baseline: Option<BaselineSummary>,
+    /// Checks that ran but could not judge anything for lack of input, by
+    /// id, with the reason: a pass from them would claim too much.
+    pub not_run: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -377,11 +380,12 @@ pub fn audit(
         system_of_record: inv.policy.system_of_record.clone(),
         fail_on: options.fail_on,
         tools,
-        checks: defs,
         findings,
         summary,
         edges: graph_edges(inv),
         baseline,
+        not_run: not_run(inv, &defs, options),
+        checks: defs,
     })
 }
 
@@ -415,6 +419,29 @@ pub fn known_from_base(
         &base_result.findings,
         &renames,
     ))
+}
+
+/// Checks that cannot judge this inventory, and why.
+fn not_run(inv: &Inventory, defs: &[CheckDef], options: &AuditOptions) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for def in defs {
+        let reason = match def.id.as_str() {
+            "integration-no-path-to-sor" if inv.policy.system_of_record.is_none() => {
+                "not run: the policy names no system_of_record to measure paths to"
+            }
+            "residency-region-not-allowed" | "residency-region-unknown"
+                if inv.policy.allowed_regions.is_none() =>
+            {
+                "not run: the policy sets no allowed_regions, so residency is not judged"
+            }
+            _ if def.family == "probe" && options.evidence.is_none() => {
+                "not run: no probe evidence was given (--evidence FILE or --online)"
+            }
+            _ => continue,
+        };
+        out.insert(def.id.clone(), reason.to_string());
+    }
+    out
 }
 
 /// `[checks.severity]` overrides.

@@ -38,16 +38,15 @@ fn is_stack_level(def: &CheckDef) -> bool {
 }
 
 /// Why a check could not run on this audit, if it could not.
-fn not_run_reason(result: &AuditResult, def: &CheckDef) -> Option<&'static str> {
-    (def.id == "integration-no-path-to-sor" && result.system_of_record.is_none())
-        .then_some("not run: the policy names no system_of_record to measure paths to")
+fn not_run_reason<'a>(result: &'a AuditResult, def: &CheckDef) -> Option<&'a str> {
+    result.not_run.get(&def.id).map(String::as_str)
 }
 
 enum Outcome<'a> {
     /// The check ran and found nothing.
     Passed,
     /// The check could not run (reason).
-    NotRun(&'static str),
+    NotRun(&'a str),
     Finding(&'a Finding),
 }
 
