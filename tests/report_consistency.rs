@@ -499,5 +499,5 @@ fn junit_skips_a_check_that_could_not_run_for_lack_of_data() {
         },
     )
     .unwrap();
-    assert!(!render(&with_evidence, OutputFormat::Junit).contains("not run: no probe evidence"));
+    assert!(!render(&with_evidence, report::Format::Junit).contains("not run: no probe evidence"));
 }
