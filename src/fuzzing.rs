@@ -246,10 +246,50 @@ pub fn run_case(case: &Case) {
     audit_and_render(&inv, &catalogue, &options, &case.render);
 }
 
+/// With `STACKAUDIT_FUZZ_DUMP=DIR`, writes what a structure-aware input
+/// stands for (inventory, checks, evidence, options) to DIR, so a finding
+/// can be replayed with the CLI and turned into a test.
+pub fn dump_case(case: &Case) {
+    let Some(dir) = std::env::var_os("STACKAUDIT_FUZZ_DUMP") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    let checks = dir.join("checks");
+    if std::fs::create_dir_all(&checks).is_err() {
+        return;
+    }
+    let _ = std::fs::write(dir.join("stack.toml"), &case.inventory);
+    for (i, text) in case.checks.iter().enumerate() {
+        let _ = std::fs::write(checks.join(format!("user-rule-{i}.toml")), text);
+    }
+    if let Some(evidence) = &case.evidence {
+        let _ = std::fs::write(dir.join("evidence.json"), evidence);
+    }
+    let fail_on = case.fail_on.map_or("never".to_string(), |s| s.to_string());
+    let tools: String = case
+        .only_tools
+        .iter()
+        .map(|t| format!(" --tool {t}"))
+        .collect();
+    let evidence = if case.evidence.is_some() {
+        " --evidence evidence.json"
+    } else {
+        ""
+    };
+    let _ = std::fs::write(
+        dir.join("command.txt"),
+        format!(
+            "stackaudit audit stack.toml --checks checks --as-of {} --fail-on {fail_on}{tools}{evidence}\n# render options: {:?}\n",
+            case.as_of, case.render
+        ),
+    );
+}
+
 /// Structure-aware: a valid inventory of a few dozen tools with extreme values.
 #[cfg(any(test, feature = "fuzzing"))]
 pub fn structured(data: &[u8]) {
     if let Some(case) = generate::case(data, generate::Scale::Small) {
+        dump_case(&case);
         run_case(&case);
     }
 }
@@ -259,6 +299,7 @@ pub fn structured(data: &[u8]) {
 #[cfg(any(test, feature = "fuzzing"))]
 pub fn structured_large(data: &[u8]) {
     if let Some(case) = generate::case(data, generate::Scale::Large) {
+        dump_case(&case);
         run_case(&case);
     }
 }
@@ -268,6 +309,7 @@ pub fn structured_large(data: &[u8]) {
 #[cfg(any(test, feature = "fuzzing"))]
 pub fn evidence_structured(data: &[u8]) {
     if let Some(case) = generate::evidence_case(data) {
+        dump_case(&case);
         run_case(&case);
     }
 }
