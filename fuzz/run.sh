@@ -61,7 +61,7 @@ summary() {
   ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || true)
   local corpus findings
   corpus=$(find "corpus/$t" -type f | wc -l)
-  findings=$(find "artifacts/$t" -type f | sed 's|.*/||; s|-.*||' | sort | uniq -c | awk '{printf "%s%s %s", NR > 1 ? ", " : "", $1, $2}')
+  findings=$(find "artifacts/$t" -type f | sed 's|.*/||; s|-.*||' | sort | uniq -c | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }')
   echo "$t: exit $2; executions ${execs:-?}; cov ${cov:-?}; ft ${ft:-?}; corpus $corpus; findings: ${findings:-none}"
 }
 
