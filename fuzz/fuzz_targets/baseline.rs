@@ -1,4 +1,5 @@
-//! The baseline and evidence-file readers (and the probe checks on valid evidence).
+//! The baseline reader (`audit --baseline`): any text is parsed; a valid
+//! baseline is applied to a fixed stack's audit and the result rendered.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
