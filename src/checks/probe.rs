@@ -20,14 +20,42 @@ pub fn evaluator(id: &str) -> Option<Evaluator> {
         "probe-trust-page-unreachable" => probe_trust_page_unreachable,
         "probe-evidence-stale" => probe_evidence_stale,
         "probe-evidence-not-collected" => probe_evidence_not_collected,
+        "probe-evidence-missing" => probe_evidence_missing,
         _ => return None,
     })
 }
 
-/// Tools in scope with their evidence.
+/// Tools in scope with their evidence, when it was collected for the URLs
+/// the inventory names (evidence for other URLs says nothing about them).
 fn with_evidence<'a>(ctx: &'a Context) -> impl Iterator<Item = (&'a Tool, &'a ToolEvidence)> {
     ctx.tools_in_scope()
         .filter_map(|(_, t)| ctx.evidence.and_then(|e| e.for_tool(&t.id)).map(|e| (t, e)))
+        .filter(|(t, e)| url_mismatch(t, e).is_none())
+}
+
+/// The first URL whose evidence was collected for another URL:
+/// (field, the inventory's URL, the evidence's URL).
+fn url_mismatch(tool: &Tool, ev: &ToolEvidence) -> Option<(&'static str, String, String)> {
+    let pairs = [
+        ("url", tool.url.as_deref(), ev.site.as_ref()),
+        (
+            "trust_url",
+            tool.trust_url.as_deref(),
+            ev.trust_page.as_ref(),
+        ),
+    ];
+    pairs.into_iter().find_map(|(field, wanted, fetch)| {
+        let wanted = wanted.map(crate::probe::evidence_url);
+        let found = fetch.map(|f| f.url.clone());
+        (wanted != found).then(|| {
+            let none = || "nothing".to_string();
+            (
+                field,
+                wanted.unwrap_or_else(none),
+                found.unwrap_or_else(none),
+            )
+        })
+    })
 }
 
 fn probe_https_failed(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
@@ -214,6 +242,39 @@ fn probe_evidence_not_collected(ctx: &Context, def: &CheckDef, out: &mut Vec<Fin
     out.push(f);
 }
 
+fn probe_evidence_missing(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
+    let Some(evidence) = ctx.evidence else { return };
+    for (_, tool) in ctx.tools_in_scope() {
+        if tool.url.is_none() && tool.trust_url.is_none() {
+            continue;
+        }
+        let (field, message) = match evidence.for_tool(&tool.id) {
+            None => (
+                if tool.url.is_some() {
+                    "url"
+                } else {
+                    "trust_url"
+                },
+                format!(
+                    "{} has no entry in the evidence file: the probe checks do not judge it",
+                    tool.name
+                ),
+            ),
+            Some(ev) => match url_mismatch(tool, ev) {
+                None => continue,
+                Some((field, wanted, found)) => (
+                    field,
+                    format!(
+                        "the evidence for {} was collected for {found}, not for its `{field}` {wanted}: it is not applied",
+                        tool.name
+                    ),
+                ),
+            },
+        };
+        out.push(ctx.tool_finding(def, tool, field, message));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::audit::{AuditOptions, audit};
@@ -272,7 +333,10 @@ mod tests {
             }),
             trust_page: None,
         };
-        let found = judged(vec![offline("a"), offline("b")]);
+        let found: Vec<_> = judged(vec![offline("a"), offline("b")])
+            .into_iter()
+            .filter(|f| f.0 != "probe-evidence-missing")
+            .collect();
         assert_eq!(found.len(), 1, "{found:#?}");
         let (check, tool, message) = &found[0];
         assert_eq!(check, "probe-evidence-not-collected");
@@ -280,6 +344,50 @@ mod tests {
         assert!(
             message.starts_with("evidence could not be collected for 2 tools: a, b"),
             "{message}"
+        );
+    }
+
+    #[test]
+    fn evidence_that_is_missing_or_for_another_url_is_reported_not_applied() {
+        let failed = |id: &str, url: &str| ToolEvidence {
+            tool: id.into(),
+            site: Some(Fetch {
+                url: url.into(),
+                status: Some(500),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        // "a" matches (http→https and the trailing slash as the probe records
+        // them), "b" is for another host, "c" has no entry.
+        let found = judged(vec![
+            failed("a", "https://a.example/"),
+            failed("b", "https://elsewhere.example/"),
+        ]);
+        let checks: Vec<(&str, &str)> = found
+            .iter()
+            .map(|(c, t, _)| (c.as_str(), t.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            checks,
+            [
+                ("probe-https-failed", "a"),
+                ("probe-evidence-missing", "b"),
+                ("probe-evidence-missing", "c"),
+            ],
+            "{found:#?}"
+        );
+        assert!(
+            found[1].2.contains(
+                "collected for https://elsewhere.example/, not for its `url` https://b.example/"
+            ),
+            "{}",
+            found[1].2
+        );
+        assert!(
+            found[2].2.contains("no entry in the evidence file"),
+            "{}",
+            found[2].2
         );
     }
 
@@ -300,7 +408,11 @@ mod tests {
             }),
             trust_page: None,
         };
-        let checks: Vec<String> = judged(vec![tls]).into_iter().map(|f| f.0).collect();
+        let checks: Vec<String> = judged(vec![tls])
+            .into_iter()
+            .map(|f| f.0)
+            .filter(|c| c != "probe-evidence-missing")
+            .collect();
         assert_eq!(
             checks,
             ["probe-https-failed", "probe-security-txt-missing"],

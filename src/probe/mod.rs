@@ -566,6 +566,14 @@ fn recorded_url(raw: &str) -> String {
     without_credentials_text(raw)
 }
 
+/// The `url` the evidence records for an inventory URL, so that evidence
+/// can be matched with the inventory it was collected for.
+pub fn evidence_url(raw: &str) -> String {
+    let mut url = https_url(raw).map_or_else(|_| recorded_url(raw), |u| u.to_string());
+    evidence::cap_text(&mut url);
+    url
+}
+
 /// `http://` URLs are probed over HTTPS; anything else cannot be. URLs
 /// with a user name or password are refused: probing never sends credentials.
 fn https_url(raw: &str) -> Result<Url, String> {
