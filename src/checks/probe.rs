@@ -36,25 +36,40 @@ fn with_evidence<'a>(ctx: &'a Context) -> impl Iterator<Item = (&'a Tool, &'a To
 /// The first URL whose evidence was collected for another URL:
 /// (field, the inventory's URL, the evidence's URL).
 fn url_mismatch(tool: &Tool, ev: &ToolEvidence) -> Option<(&'static str, String, String)> {
-    let pairs = [
+    fetch_urls(tool, ev).find_map(|(field, wanted, found)| {
+        let (wanted, found) = (wanted?, found?);
+        (wanted != found).then_some((field, wanted, found))
+    })
+}
+
+/// The first URL the inventory names that the evidence has no fetch for.
+fn url_not_probed(tool: &Tool, ev: &ToolEvidence) -> Option<(&'static str, String)> {
+    fetch_urls(tool, ev).find_map(|(field, wanted, found)| match (wanted, found) {
+        (Some(wanted), None) => Some((field, wanted)),
+        _ => None,
+    })
+}
+
+/// (field, the URL as the probe records it, the URL the evidence holds).
+fn fetch_urls<'a>(
+    tool: &'a Tool,
+    ev: &'a ToolEvidence,
+) -> impl Iterator<Item = (&'static str, Option<String>, Option<String>)> + 'a {
+    [
         ("url", tool.url.as_deref(), ev.site.as_ref()),
         (
             "trust_url",
             tool.trust_url.as_deref(),
             ev.trust_page.as_ref(),
         ),
-    ];
-    pairs.into_iter().find_map(|(field, wanted, fetch)| {
-        let wanted = wanted.map(crate::probe::evidence_url);
-        let found = fetch.map(|f| f.url.clone());
-        (wanted != found).then(|| {
-            let none = || "nothing".to_string();
-            (
-                field,
-                wanted.unwrap_or_else(none),
-                found.unwrap_or_else(none),
-            )
-        })
+    ]
+    .into_iter()
+    .map(|(field, wanted, fetch)| {
+        (
+            field,
+            wanted.map(crate::probe::evidence_url),
+            fetch.map(|f| f.url.clone()),
+        )
     })
 }
 
@@ -260,15 +275,22 @@ fn probe_evidence_missing(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>)
                     tool.name
                 ),
             ),
-            Some(ev) => match url_mismatch(tool, ev) {
-                None => continue,
-                Some((field, wanted, found)) => (
+            Some(ev) => match (url_mismatch(tool, ev), url_not_probed(tool, ev)) {
+                (Some((field, wanted, found)), _) => (
                     field,
                     format!(
                         "the evidence for {} was collected for {found}, not for its `{field}` {wanted}: it is not applied",
                         tool.name
                     ),
                 ),
+                (None, Some((field, wanted))) => (
+                    field,
+                    format!(
+                        "the evidence for {} holds nothing for its `{field}` {wanted}",
+                        tool.name
+                    ),
+                ),
+                (None, None) => continue,
             },
         };
         out.push(ctx.tool_finding(def, tool, field, message));
