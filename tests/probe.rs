@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 #[path = "support/https_server.rs"]
 mod https_server;
-use https_server::{Ca, Reply, Router, reply, serve, serve_logged};
+use https_server::{Ca, Reply, Router, connect_proxy, reply, serve, serve_logged};
 
 use stackaudit::inventory::{load_str, source::Format};
 use stackaudit::probe::evidence::Evidence;
@@ -717,4 +717,54 @@ fn untrusted_evidence_files_are_refused() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("not a regular file"), "{err}");
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+}
+
+#[test]
+fn through_a_proxy_the_certificate_is_not_judged_and_a_private_proxy_needs_allow_private() {
+    let ca = Ca::new();
+    let port = serve(ca.leaf(10), main_router());
+    let inv = inventory(&[("via-proxy", format!("https://localhost:{port}/hsts"), None)]);
+    let proxy = format!("http://127.0.0.1:{}", connect_proxy());
+    let through_proxy = ProbeOptions {
+        proxy: Some(proxy.clone()),
+        ..options(&ca)
+    };
+    let e = collect(&inv, &through_proxy).unwrap();
+    let site = tool(&e, "via-proxy").site.clone().unwrap();
+    assert!(site.ok(), "{site:?}");
+    assert!(site.certificate_unavailable.is_some(), "{site:?}");
+    // The certificate expires in 10 days, but was not seen: the finding says so.
+    let findings = stackaudit::audit::audit(
+        &inv,
+        &stackaudit::checks::Catalogue::builtin(),
+        &stackaudit::audit::AuditOptions {
+            fail_on: None,
+            evidence: Some(e),
+            ..stackaudit::audit::AuditOptions::new(jiff::Zoned::now().date())
+        },
+    )
+    .unwrap()
+    .findings;
+    let cert = findings
+        .iter()
+        .find(|f| f.check == "probe-certificate-expiring")
+        .unwrap();
+    assert!(
+        cert.message.contains("could not be judged"),
+        "{}",
+        cert.message
+    );
+
+    // A proxy at a loopback IP literal is refused like a loopback host,
+    // and its password is not echoed.
+    let guarded = ProbeOptions {
+        allow_private: false,
+        proxy: Some(proxy.replace("http://", "http://user:pa55word@")),
+        ..options(&ca)
+    };
+    let err = collect(&inv, &guarded).unwrap_err().to_string();
+    assert!(
+        err.contains("--allow-private") && !err.contains("pa55word"),
+        "{err}"
+    );
 }

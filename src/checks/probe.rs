@@ -95,11 +95,23 @@ fn probe_https_failed(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
 fn probe_certificate_expiring(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
     let horizon = add_days(ctx.as_of, def.param_i64("days"));
     for (tool, ev) in with_evidence(ctx) {
-        let Some(expires) = ev
-            .site
-            .as_ref()
-            .and_then(|s| s.certificate_expires.as_deref())
-        else {
+        let site = ev.site.as_ref();
+        // Not a pass: say that the certificate could not be judged.
+        if let Some(why) = site
+            .filter(|s| s.ok())
+            .and_then(|s| s.certificate_unavailable.as_deref())
+        {
+            let mut f = ctx.tool_finding(
+                def,
+                tool,
+                "url",
+                format!("{}'s TLS certificate could not be judged: {why}", tool.name),
+            );
+            f.severity = super::Severity::Info;
+            out.push(f);
+            continue;
+        }
+        let Some(expires) = site.and_then(|s| s.certificate_expires.as_deref()) else {
             continue;
         };
         let Ok(date) = crate::inventory::validate::parse_date(expires) else {
@@ -410,6 +422,33 @@ mod tests {
             found[2].2.contains("no entry in the evidence file"),
             "{}",
             found[2].2
+        );
+    }
+
+    #[test]
+    fn a_certificate_not_seen_through_a_proxy_is_not_judged_and_says_so() {
+        let proxied = ToolEvidence {
+            tool: "a".into(),
+            site: Some(Fetch {
+                url: "https://a.example/".into(),
+                status: Some(200),
+                https_only: true,
+                hsts: Some("max-age=31536000".into()),
+                hsts_max_age: Some(31_536_000),
+                certificate_unavailable: Some("not visible through --proxy".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let found: Vec<_> = judged(vec![proxied])
+            .into_iter()
+            .filter(|f| f.0 == "probe-certificate-expiring")
+            .collect();
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0]
+                .2
+                .contains("could not be judged: not visible through --proxy")
         );
     }
 

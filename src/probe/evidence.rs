@@ -51,6 +51,10 @@ pub struct Fetch {
     /// The server certificate's expiry (`notAfter`), `YYYY-MM-DD`.
     #[serde(default)]
     pub certificate_expires: Option<String>,
+    /// Why the certificate could not be read, when the page was fetched
+    /// but its certificate was not seen (through a proxy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_unavailable: Option<String>,
     #[serde(default)]
     pub body_truncated: bool,
     /// Why the fetch failed, when it did.
@@ -171,6 +175,7 @@ impl Fetch {
                 .chain(self.redirects.iter_mut())
                 .chain(self.hsts.as_mut())
                 .chain(self.certificate_expires.as_mut())
+                .chain(self.certificate_unavailable.as_mut())
                 .chain(self.error.as_mut()),
         );
     }

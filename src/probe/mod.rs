@@ -106,10 +106,13 @@ pub fn client(options: &ProbeOptions) -> Result<reqwest::Client> {
         .user_agent(user_agent());
     // Only an explicit proxy: never one picked up silently from the environment.
     builder = match &options.proxy {
-        Some(p) => builder.proxy(
-            reqwest::Proxy::all(p)
-                .with_context(|| format!("invalid --proxy {}", without_credentials_text(p)))?,
-        ),
+        Some(p) => {
+            check_proxy(p, options)?;
+            builder.proxy(
+                reqwest::Proxy::all(p)
+                    .with_context(|| format!("invalid --proxy {}", without_credentials_text(p)))?,
+            )
+        }
         None => builder.no_proxy(),
     };
     builder = builder.dns_resolver(Arc::new(guard::GuardedResolver {
@@ -117,6 +120,19 @@ pub fn client(options: &ProbeOptions) -> Result<reqwest::Client> {
         guard: !options.allow_private,
     }));
     Ok(builder.build()?)
+}
+
+/// The address guard applies to the proxy as to any host: a proxy given
+/// as an IP literal is checked here (a name is checked when it resolves).
+fn check_proxy(proxy: &str, options: &ProbeOptions) -> Result<()> {
+    if options.allow_private {
+        return Ok(());
+    }
+    let Ok(url) = Url::parse(proxy) else {
+        return Ok(());
+    };
+    guard::check_url_host(&without_credentials(&url), &options.allowed_hosts)
+        .map_err(|why| anyhow::anyhow!("--proxy {}: {why}", without_credentials(&url)))
 }
 
 /// Limits concurrency overall and per server. A request takes its
@@ -530,6 +546,12 @@ async fn fetch_page(
                     .map(str::to_string);
                 fetch.hsts_max_age = fetch.hsts.as_deref().and_then(hsts_max_age);
                 fetch.certificate_expires = r.certificate_expires.clone();
+                if fetch.certificate_expires.is_none() && options.proxy.is_some() {
+                    fetch.certificate_unavailable = Some(
+                        "the certificate is not visible through --proxy; probe without a proxy to judge it"
+                            .into(),
+                    );
+                }
                 fetch.body_truncated = r.truncated;
                 return (fetch, Some(r));
             }

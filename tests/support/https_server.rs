@@ -161,3 +161,47 @@ pub fn serve_logged(cert: (Vec<u8>, Vec<u8>), router: Router) -> (u16, Log) {
     });
     (port, log)
 }
+
+/// An HTTP CONNECT proxy on 127.0.0.1 that tunnels to 127.0.0.1 only.
+/// Runs until the test ends.
+pub fn connect_proxy() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(client.try_clone().unwrap());
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).is_err() {
+                    return;
+                }
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                }
+                let target_port = request_line
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|t| t.rsplit(':').next())
+                    .and_then(|p| p.parse::<u16>().ok());
+                let mut client = client;
+                let Some(upstream) =
+                    target_port.and_then(|p| std::net::TcpStream::connect(("127.0.0.1", p)).ok())
+                else {
+                    let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n");
+                    return;
+                };
+                let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+                let (mut up_read, mut up_write) = (upstream.try_clone().unwrap(), upstream);
+                let mut down_write = client.try_clone().unwrap();
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut up_read, &mut down_write);
+                });
+                let _ = std::io::copy(&mut reader, &mut up_write);
+            });
+        }
+    });
+    port
+}
