@@ -577,9 +577,11 @@ fn without_credentials(url: &Url) -> Url {
 /// is not a URL is not shown at all.
 fn without_credentials_text(raw: &str) -> String {
     match Url::parse(raw) {
-        Ok(url) => without_credentials(&url).to_string(),
-        Err(_) if raw.contains('@') => "(not a URL; not shown, as it may hold a password)".into(),
-        Err(_) => raw.to_string(),
+        Ok(url) if url.host().is_some() || !raw.contains('@') => {
+            without_credentials(&url).to_string()
+        }
+        _ if raw.contains('@') => "(not a URL; not shown, as it may hold a password)".into(),
+        _ => raw.to_string(),
     }
 }
 
@@ -876,4 +878,35 @@ pub fn summary_table(evidence: &Evidence) -> String {
         ]);
     }
     format!("Evidence collected at {}\n{t}\n", evidence.collected_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_name_and_its_address_share_one_server_limit() {
+        let limits = Limits::new(&ProbeOptions::default());
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let key = |u: &str| {
+            let url = Url::parse(u).unwrap();
+            let limits = &limits;
+            async move { limits.server_key(&url, deadline).await }
+        };
+        assert_eq!(key("https://localhost:8443/a").await, "127.0.0.1:8443");
+        assert_eq!(key("https://127.0.0.1:8443/b").await, "127.0.0.1:8443");
+        assert_eq!(key("https://[::1]:8443/").await, "[::1]:8443");
+        assert_eq!(key("https://x.invalid/").await, "x.invalid:443");
+    }
+
+    #[test]
+    fn credentials_are_refused_and_never_shown() {
+        let err = https_url("https://alice:s3cret@vendor.example/").unwrap_err();
+        assert!(err.contains("remove the user name and password"), "{err}");
+        assert_eq!(
+            recorded_url("https://alice:s3cret@vendor.example/"),
+            "https://vendor.example/"
+        );
+        assert!(!without_credentials_text("alice:s3cret@not a url").contains("s3cret"));
+    }
 }
