@@ -685,6 +685,14 @@ fn numeric_options_out_of_range_exit_2() {
         assert_eq!(code, Some(2), "{flag} {value}: {err}");
         assert!(err.contains(&flag[2..]), "{flag} {value}: {err}");
     }
+    // A device as --ca-cert is refused at once, not read until memory runs out.
+    let (code, err, elapsed) = run_in(
+        dir.path(),
+        &["probe", "stack.toml", "--ca-cert", "/dev/zero"],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
 }
 
 #[test]

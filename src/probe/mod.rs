@@ -766,6 +766,34 @@ pub fn collect(inventory: &Inventory, options: &ProbeOptions) -> Result<Evidence
     })
 }
 
+/// The longest `--ca-cert` file read: a PEM bundle of every public root is
+/// about 300 KiB.
+const CA_CERT_LIMIT: u64 = 4 * 1024 * 1024;
+
+/// Reads a `--ca-cert` file, refusing devices and FIFOs (which report no
+/// size and could be read forever) and counting bytes as it reads.
+pub fn read_ca_cert(path: &std::path::Path) -> Result<Vec<u8>> {
+    use std::io::Read as _;
+    let shown = path.display();
+    let kind = std::fs::metadata(path)
+        .with_context(|| format!("cannot read --ca-cert {shown}"))?
+        .file_type();
+    anyhow::ensure!(
+        kind.is_file(),
+        "--ca-cert {shown} is not a regular file (a device, FIFO or folder); give a PEM file"
+    );
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(CA_CERT_LIMIT + 1).read_to_end(&mut bytes))
+        .with_context(|| format!("cannot read --ca-cert {shown}"))?;
+    anyhow::ensure!(
+        bytes.len() as u64 <= CA_CERT_LIMIT,
+        "--ca-cert {shown} is over {} MiB; give a PEM file of root certificates",
+        CA_CERT_LIMIT / 1024 / 1024
+    );
+    Ok(bytes)
+}
+
 impl ProbeOptions {
     /// From the command line; `progress` shows a bar on a terminal only.
     pub fn from_args(args: &crate::cli::ProbeArgs) -> Result<ProbeOptions> {
@@ -785,10 +813,7 @@ impl ProbeOptions {
         anyhow::ensure!(args.retries <= 10, "--retries takes a number from 0 to 10");
         let mut ca_certs = Vec::new();
         for path in &args.ca_cert {
-            ca_certs.push(
-                std::fs::read(path)
-                    .with_context(|| format!("cannot read --ca-cert {}", path.display()))?,
-            );
+            ca_certs.push(read_ca_cert(path)?);
         }
         use std::io::IsTerminal;
         Ok(ProbeOptions {
