@@ -198,6 +198,12 @@ pub struct ProbeArgs {
     /// Also trust the root certificate(s) in this PEM file (repeatable)
     #[arg(long, value_name = "FILE")]
     pub ca_cert: Vec<PathBuf>,
+    /// Time limit for the whole probe run, in seconds; tools still probing then are recorded as "budget exceeded"
+    #[arg(long, value_name = "SECONDS", default_value_t = 300.0)]
+    pub max_time: f64,
+    /// Time limit per tool (all its fetches, redirects, retries and waits), in seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub tool_budget: f64,
 }
 
 #[derive(Debug, Args)]

@@ -1060,6 +1060,11 @@ pub mod generate {
                 let n = g.count(max)?;
                 Ok(Fetch {
                     unreachable: g.u.ratio(1, 8)?,
+                    certificate_unavailable: if g.u.ratio(1, 8)? {
+                        Some(g.text()?)
+                    } else {
+                        None
+                    },
                     url: url.into(),
                     final_url: if g.u.arbitrary()? {
                         Some(format!("{url}/final"))

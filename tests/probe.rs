@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 #[path = "support/https_server.rs"]
 mod https_server;
-use https_server::{Ca, Reply, Router, reply, serve};
+use https_server::{Ca, Reply, Router, connect_proxy, reply, serve, serve_logged};
 
 use stackaudit::inventory::{load_str, source::Format};
 use stackaudit::probe::evidence::Evidence;
@@ -442,5 +442,337 @@ fn probe_exits_2_when_no_host_could_be_reached() {
         Some(0),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A server that answers every request after `delay`.
+fn slow_router(delay: Duration) -> Router {
+    Arc::new(move |_: &str, _| Reply {
+        delay,
+        ..reply(200, &[HSTS], b"late")
+    })
+}
+
+#[test]
+fn a_slow_host_does_not_delay_the_others_and_the_run_stops_at_max_time() {
+    let ca = Ca::new();
+    let slow = serve(ca.leaf(400), slow_router(Duration::from_secs(2)));
+    let (fast, fast_log) = serve_logged(ca.leaf(400), main_router());
+    // Twenty tools on the slow server, listed first, then one on a fast one.
+    let mut tools: Vec<(String, String)> = (0..20)
+        .map(|i| (format!("slow{i}"), format!("https://localhost:{slow}/")))
+        .collect();
+    tools.push(("fast".into(), format!("https://localhost:{fast}/hsts")));
+    let tools: Vec<(&str, String, Option<String>)> = tools
+        .iter()
+        .map(|(id, url)| (id.as_str(), url.clone(), None))
+        .collect();
+    let limited = ProbeOptions {
+        timeout: Duration::from_secs(5),
+        max_time: Duration::from_secs(3),
+        ..options(&ca)
+    };
+    let start = Instant::now();
+    let e = collect(&inventory(&tools), &limited).unwrap();
+    let elapsed = start.elapsed();
+
+    let first = fast_log.lock().unwrap().first().map(|r| r.at - start);
+    assert!(
+        first.is_some_and(|t| t < Duration::from_secs(1)),
+        "first request to the fast server after {first:?}"
+    );
+    assert!(tool(&e, "fast").site.as_ref().unwrap().ok());
+    // The run stopped at --max-time; tools still waiting say why.
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    let cut_off = tool(&e, "slow19").site.clone().unwrap();
+    assert!(
+        cut_off
+            .error
+            .as_deref()
+            .unwrap()
+            .starts_with("budget exceeded: the run's time limit of 3 s (--max-time) ran out"),
+        "{cut_off:?}"
+    );
+}
+
+#[test]
+fn a_tarpit_is_bounded_by_the_tool_budget() {
+    let ca = Ca::new();
+    // Always busy, always asking to come back in a second.
+    let tarpit: Router = Arc::new(|_: &str, _| reply(503, &[("Retry-After", "1")], b"busy"));
+    let port = serve(ca.leaf(400), tarpit);
+    let inv = inventory(&[("tarpit", format!("https://localhost:{port}/"), None)]);
+    let patient = ProbeOptions {
+        retries: 10,
+        tool_budget: Duration::from_millis(1500),
+        ..options(&ca)
+    };
+    let start = Instant::now();
+    let e = collect(&inv, &patient).unwrap();
+    let elapsed = start.elapsed();
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+    let site = tool(&e, "tarpit").site.clone().unwrap();
+    assert_eq!(
+        site.error.as_deref(),
+        Some("budget exceeded: the tool's budget of 1.5 s (--tool-budget) ran out")
+    );
+    // The security.txt fetch came after the budget ran out: not attempted.
+    let txt = tool(&e, "tarpit").security_txt.clone().unwrap();
+    assert!(txt.error.unwrap().starts_with("budget exceeded"));
+}
+
+#[test]
+fn server_text_is_capped_before_it_is_stored() {
+    let ca = Ca::new();
+    let huge = format!("/{}", "a".repeat(400 * 1024));
+    let long_header = "x".repeat(4000);
+    let router: Router = Arc::new(move |path: &str, _| match path {
+        "/huge-location" => reply(302, &[("Location", huge.as_str())], b""),
+        "/long-hsts" => reply(
+            200,
+            &[("Strict-Transport-Security", long_header.as_str())],
+            b"ok",
+        ),
+        "/.well-known/security.txt" => reply(
+            200,
+            &[],
+            format!(
+                "Contact: mailto:{}@x.example\nExpires: 2099-01-01T00:00:00Z\n",
+                "c".repeat(3000)
+            )
+            .as_bytes(),
+        ),
+        _ => reply(404, &[], b""),
+    });
+    let port = serve(ca.leaf(400), router);
+    let inv = inventory(&[
+        (
+            "location",
+            format!("https://localhost:{port}/huge-location"),
+            None,
+        ),
+        ("hsts", format!("https://localhost:{port}/long-hsts"), None),
+    ]);
+    let e = collect(&inv, &options(&ca)).unwrap();
+    let location = tool(&e, "location").site.clone().unwrap();
+    assert!(
+        location.error.is_some() && location.redirects.is_empty(),
+        "{location:?}"
+    );
+    let hsts = tool(&e, "hsts").site.clone().unwrap();
+    assert!(
+        hsts.hsts
+            .as_deref()
+            .unwrap()
+            .ends_with("… [cut: 4000 bytes in all]")
+    );
+    let contact = &tool(&e, "hsts").security_txt.as_ref().unwrap().contact[0];
+    assert!(contact.len() <= 1024, "{}", contact.len());
+    // No string anywhere in the evidence is over 1 KiB.
+    let json = serde_json::to_value(&e).unwrap();
+    fn longest(v: &serde_json::Value) -> usize {
+        match v {
+            serde_json::Value::String(s) => s.len(),
+            serde_json::Value::Array(a) => a.iter().map(longest).max().unwrap_or(0),
+            serde_json::Value::Object(o) => o.values().map(longest).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+    assert!(longest(&json) <= 1024, "{}", longest(&json));
+    assert!(serde_json::to_string(&e).unwrap().len() < 16 * 1024);
+}
+
+#[test]
+fn credentials_are_never_sent_nor_recorded() {
+    let ca = Ca::new();
+    let (port, log) = serve_logged(ca.leaf(400), main_router());
+    let redirecting: Router = Arc::new(move |path: &str, _| match path {
+        "/to-creds" => reply(
+            302,
+            &[(
+                "Location",
+                &format!("https://bob:hunter2@localhost:{port}/hsts"),
+            )],
+            b"",
+        ),
+        _ => reply(404, &[], b""),
+    });
+    let other = serve(ca.leaf(400), redirecting);
+    let inv = inventory(&[
+        (
+            "in-url",
+            format!("https://alice:s3cret@localhost:{port}/hsts"),
+            None,
+        ),
+        (
+            "in-redirect",
+            format!("https://localhost:{other}/to-creds"),
+            None,
+        ),
+    ]);
+    let e = collect(&inv, &options(&ca)).unwrap();
+    let in_url = tool(&e, "in-url").site.clone().unwrap();
+    assert!(
+        in_url
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("remove the user name and password"),
+        "{in_url:?}"
+    );
+    let in_redirect = tool(&e, "in-redirect").site.clone().unwrap();
+    assert!(
+        in_redirect
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("which is not followed"),
+        "{in_redirect:?}"
+    );
+    let text = serde_json::to_string(&e).unwrap();
+    assert!(
+        !text.contains("s3cret") && !text.contains("hunter2"),
+        "{text}"
+    );
+    // Neither the page nor security.txt was requested with credentials.
+    let heads = log.lock().unwrap();
+    assert!(
+        heads
+            .iter()
+            .all(|r| !r.head.to_ascii_lowercase().contains("authorization")),
+        "{heads:?}"
+    );
+    assert!(
+        heads.is_empty(),
+        "the credential-bearing URLs were not fetched: {heads:?}"
+    );
+}
+
+/// Runs the binary in `dir` with `args`, returning (exit code, stderr, elapsed).
+fn run_in(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String, Duration) {
+    let start = Instant::now();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stackaudit"))
+        .args(args)
+        .current_dir(dir)
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        start.elapsed(),
+    )
+}
+
+#[test]
+fn numeric_options_out_of_range_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("stack.toml"),
+        "schema = 1\n[[tool]]\nid = \"t\"\nname = \"T\"\ncategory = \"other\"\nurl = \"https://vendor.invalid/\"\n",
+    )
+    .unwrap();
+    for (flag, value) in [
+        ("--max-retry-after", "NaN"),
+        ("--max-retry-after", "-1"),
+        ("--timeout", "1e-300"),
+        ("--timeout", "inf"),
+        ("--max-time", "NaN"),
+        ("--tool-budget", "0"),
+    ] {
+        let arg = format!("{flag}={value}");
+        let (code, err, _) = run_in(dir.path(), &["probe", "stack.toml", &arg]);
+        assert_eq!(code, Some(2), "{flag} {value}: {err}");
+        assert!(err.contains(&flag[2..]), "{flag} {value}: {err}");
+    }
+    // A device as --ca-cert is refused at once, not read until memory runs out.
+    let (code, err, elapsed) = run_in(
+        dir.path(),
+        &["probe", "stack.toml", "--ca-cert", "/dev/zero"],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+}
+
+#[test]
+fn untrusted_evidence_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("stack.toml"),
+        "schema = 1\n[[tool]]\nid = \"t\"\nname = \"T\"\ncategory = \"other\"\nurl = \"https://t.example/\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("future.json"),
+        r#"{"schema_version": 1, "collected_at": "2099-01-01T00:00:00Z", "tools": []}"#,
+    )
+    .unwrap();
+    let (code, err, _) = run_in(
+        dir.path(),
+        &["audit", "stack.toml", "--evidence", "future.json"],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("future.json:1:") && err.contains("is in the future"),
+        "{err}"
+    );
+
+    let (code, err, elapsed) = run_in(
+        dir.path(),
+        &["audit", "stack.toml", "--evidence", "/dev/zero"],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+}
+
+#[test]
+fn through_a_proxy_the_certificate_is_not_judged_and_a_private_proxy_needs_allow_private() {
+    let ca = Ca::new();
+    let port = serve(ca.leaf(10), main_router());
+    let inv = inventory(&[("via-proxy", format!("https://localhost:{port}/hsts"), None)]);
+    let proxy = format!("http://127.0.0.1:{}", connect_proxy());
+    let through_proxy = ProbeOptions {
+        proxy: Some(proxy.clone()),
+        ..options(&ca)
+    };
+    let e = collect(&inv, &through_proxy).unwrap();
+    let site = tool(&e, "via-proxy").site.clone().unwrap();
+    assert!(site.ok(), "{site:?}");
+    assert!(site.certificate_unavailable.is_some(), "{site:?}");
+    // The certificate expires in 10 days, but was not seen: the finding says so.
+    let findings = stackaudit::audit::audit(
+        &inv,
+        &stackaudit::checks::Catalogue::builtin(),
+        &stackaudit::audit::AuditOptions {
+            fail_on: None,
+            evidence: Some(e),
+            ..stackaudit::audit::AuditOptions::new(jiff::Zoned::now().date())
+        },
+    )
+    .unwrap()
+    .findings;
+    let cert = findings
+        .iter()
+        .find(|f| f.check == "probe-certificate-expiring")
+        .unwrap();
+    assert!(
+        cert.message.contains("could not be judged"),
+        "{}",
+        cert.message
+    );
+
+    // A proxy at a loopback IP literal is refused like a loopback host,
+    // and its password is not echoed.
+    let guarded = ProbeOptions {
+        allow_private: false,
+        proxy: Some(proxy.replace("http://", "http://user:pa55word@")),
+        ..options(&ca)
+    };
+    let err = collect(&inv, &guarded).unwrap_err().to_string();
+    assert!(
+        err.contains("--allow-private") && !err.contains("pa55word"),
+        "{err}"
     );
 }

@@ -20,14 +20,59 @@ pub fn evaluator(id: &str) -> Option<Evaluator> {
         "probe-trust-page-unreachable" => probe_trust_page_unreachable,
         "probe-evidence-stale" => probe_evidence_stale,
         "probe-evidence-not-collected" => probe_evidence_not_collected,
+        "probe-evidence-missing" => probe_evidence_missing,
         _ => return None,
     })
 }
 
-/// Tools in scope with their evidence.
+/// Tools in scope with their evidence, when it was collected for the URLs
+/// the inventory names (evidence for other URLs says nothing about them).
 fn with_evidence<'a>(ctx: &'a Context) -> impl Iterator<Item = (&'a Tool, &'a ToolEvidence)> {
     ctx.tools_in_scope()
         .filter_map(|(_, t)| ctx.evidence.and_then(|e| e.for_tool(&t.id)).map(|e| (t, e)))
+        .filter(|(t, e)| url_mismatch(t, e).is_none())
+}
+
+/// The first URL whose evidence was collected for another URL:
+/// (field, the inventory's URL, the evidence's URL).
+fn url_mismatch(tool: &Tool, ev: &ToolEvidence) -> Option<(&'static str, String, String)> {
+    fetch_urls(tool, ev).find_map(|(field, wanted, found)| {
+        let (wanted, found) = (wanted?, found?);
+        (wanted != found).then_some((field, wanted, found))
+    })
+}
+
+/// The first URL the inventory names that the evidence has no fetch for.
+fn url_not_probed(tool: &Tool, ev: &ToolEvidence) -> Option<(&'static str, String)> {
+    fetch_urls(tool, ev).find_map(|(field, wanted, found)| match (wanted, found) {
+        (Some(wanted), None) => Some((field, wanted)),
+        _ => None,
+    })
+}
+
+/// (field, the URL as the probe records it, the URL the evidence holds).
+fn fetch_urls<'a>(
+    tool: &'a Tool,
+    ev: &'a ToolEvidence,
+) -> impl Iterator<Item = (&'static str, Option<String>, Option<String>)> + 'a {
+    [
+        ("url", tool.url.as_deref(), ev.site.as_ref()),
+        (
+            "trust_url",
+            tool.trust_url.as_deref(),
+            ev.trust_page.as_ref(),
+        ),
+    ]
+    .into_iter()
+    .map(|(field, wanted, fetch)| {
+        (
+            field,
+            wanted.map(crate::probe::evidence_url),
+            // Both sides normalised: evidence written by hand may spell the
+            // same URL without its trailing slash or in upper case.
+            fetch.map(|f| crate::probe::evidence_url(&f.url)),
+        )
+    })
 }
 
 fn probe_https_failed(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
@@ -52,11 +97,23 @@ fn probe_https_failed(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
 fn probe_certificate_expiring(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
     let horizon = add_days(ctx.as_of, def.param_i64("days"));
     for (tool, ev) in with_evidence(ctx) {
-        let Some(expires) = ev
-            .site
-            .as_ref()
-            .and_then(|s| s.certificate_expires.as_deref())
-        else {
+        let site = ev.site.as_ref();
+        // Not a pass: say that the certificate could not be judged.
+        if let Some(why) = site
+            .filter(|s| s.ok())
+            .and_then(|s| s.certificate_unavailable.as_deref())
+        {
+            let mut f = ctx.tool_finding(
+                def,
+                tool,
+                "url",
+                format!("{}'s TLS certificate could not be judged: {why}", tool.name),
+            );
+            f.severity = super::Severity::Info;
+            out.push(f);
+            continue;
+        }
+        let Some(expires) = site.and_then(|s| s.certificate_expires.as_deref()) else {
             continue;
         };
         let Ok(date) = crate::inventory::validate::parse_date(expires) else {
@@ -214,6 +271,46 @@ fn probe_evidence_not_collected(ctx: &Context, def: &CheckDef, out: &mut Vec<Fin
     out.push(f);
 }
 
+fn probe_evidence_missing(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
+    let Some(evidence) = ctx.evidence else { return };
+    for (_, tool) in ctx.tools_in_scope() {
+        if tool.url.is_none() && tool.trust_url.is_none() {
+            continue;
+        }
+        let (field, message) = match evidence.for_tool(&tool.id) {
+            None => (
+                if tool.url.is_some() {
+                    "url"
+                } else {
+                    "trust_url"
+                },
+                format!(
+                    "{} has no entry in the evidence file: the probe checks do not judge it",
+                    tool.name
+                ),
+            ),
+            Some(ev) => match (url_mismatch(tool, ev), url_not_probed(tool, ev)) {
+                (Some((field, wanted, found)), _) => (
+                    field,
+                    format!(
+                        "the evidence for {} was collected for {found}, not for its `{field}` {wanted}: it is not applied",
+                        tool.name
+                    ),
+                ),
+                (None, Some((field, wanted))) => (
+                    field,
+                    format!(
+                        "the evidence for {} holds nothing for its `{field}` {wanted}",
+                        tool.name
+                    ),
+                ),
+                (None, None) => continue,
+            },
+        };
+        out.push(ctx.tool_finding(def, tool, field, message));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::audit::{AuditOptions, audit};
@@ -272,7 +369,10 @@ mod tests {
             }),
             trust_page: None,
         };
-        let found = judged(vec![offline("a"), offline("b")]);
+        let found: Vec<_> = judged(vec![offline("a"), offline("b")])
+            .into_iter()
+            .filter(|f| f.0 != "probe-evidence-missing")
+            .collect();
         assert_eq!(found.len(), 1, "{found:#?}");
         let (check, tool, message) = &found[0];
         assert_eq!(check, "probe-evidence-not-collected");
@@ -280,6 +380,77 @@ mod tests {
         assert!(
             message.starts_with("evidence could not be collected for 2 tools: a, b"),
             "{message}"
+        );
+    }
+
+    #[test]
+    fn evidence_that_is_missing_or_for_another_url_is_reported_not_applied() {
+        let failed = |id: &str, url: &str| ToolEvidence {
+            tool: id.into(),
+            site: Some(Fetch {
+                url: url.into(),
+                status: Some(500),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        // "a" matches (http→https and the trailing slash as the probe records
+        // them), "b" is for another host, "c" has no entry.
+        let found = judged(vec![
+            failed("a", "https://a.example/"),
+            failed("b", "https://elsewhere.example/"),
+        ]);
+        let checks: Vec<(&str, &str)> = found
+            .iter()
+            .map(|(c, t, _)| (c.as_str(), t.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            checks,
+            [
+                ("probe-https-failed", "a"),
+                ("probe-evidence-missing", "b"),
+                ("probe-evidence-missing", "c"),
+            ],
+            "{found:#?}"
+        );
+        assert!(
+            found[1].2.contains(
+                "collected for https://elsewhere.example/, not for its `url` https://b.example/"
+            ),
+            "{}",
+            found[1].2
+        );
+        assert!(
+            found[2].2.contains("no entry in the evidence file"),
+            "{}",
+            found[2].2
+        );
+    }
+
+    #[test]
+    fn a_certificate_not_seen_through_a_proxy_is_not_judged_and_says_so() {
+        let proxied = ToolEvidence {
+            tool: "a".into(),
+            site: Some(Fetch {
+                url: "https://a.example/".into(),
+                status: Some(200),
+                https_only: true,
+                hsts: Some("max-age=31536000".into()),
+                hsts_max_age: Some(31_536_000),
+                certificate_unavailable: Some("not visible through --proxy".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let found: Vec<_> = judged(vec![proxied])
+            .into_iter()
+            .filter(|f| f.0 == "probe-certificate-expiring")
+            .collect();
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0]
+                .2
+                .contains("could not be judged: not visible through --proxy")
         );
     }
 
@@ -300,7 +471,11 @@ mod tests {
             }),
             trust_page: None,
         };
-        let checks: Vec<String> = judged(vec![tls]).into_iter().map(|f| f.0).collect();
+        let checks: Vec<String> = judged(vec![tls])
+            .into_iter()
+            .map(|f| f.0)
+            .filter(|c| c != "probe-evidence-missing")
+            .collect();
         assert_eq!(
             checks,
             ["probe-https-failed", "probe-security-txt-missing"],

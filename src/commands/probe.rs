@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::load_stack;
 use crate::cli::ProbeArgs;
@@ -20,10 +20,12 @@ use crate::probe::evidence::Reach;
 /// The probing limits of the command line, checked; `progress` shows a bar
 /// on a terminal only.
 pub fn options(args: &ProbeArgs) -> Result<ProbeOptions> {
-    let secs = |v: f64, name: &str| -> Result<Duration> {
+    // Out-of-range numbers (NaN, infinities, negatives, or so small that
+    // every request would time out) are errors, not clamped.
+    let secs = |v: f64, name: &str, min: f64, max: f64| -> Result<Duration> {
         anyhow::ensure!(
-            v.is_finite() && v > 0.0 && v <= 3600.0,
-            "--{name} takes a number of seconds from 0 to 3600"
+            v.is_finite() && v >= min && v <= max,
+            "--{name} takes a number of seconds from {min} to {max}, not {v}"
         );
         Ok(Duration::from_secs_f64(v))
     };
@@ -34,16 +36,13 @@ pub fn options(args: &ProbeArgs) -> Result<ProbeOptions> {
     anyhow::ensure!(args.retries <= 10, "--retries takes a number from 0 to 10");
     let mut ca_certs = Vec::new();
     for path in &args.ca_cert {
-        ca_certs.push(
-            std::fs::read(path)
-                .with_context(|| format!("cannot read --ca-cert {}", path.display()))?,
-        );
+        ca_certs.push(crate::probe::read_ca_cert(path)?);
     }
     Ok(ProbeOptions {
-        connect_timeout: secs(args.connect_timeout, "connect-timeout")?,
-        timeout: secs(args.timeout, "timeout")?,
+        connect_timeout: secs(args.connect_timeout, "connect-timeout", 0.1, 3600.0)?,
+        timeout: secs(args.timeout, "timeout", 0.1, 3600.0)?,
         retries: args.retries,
-        max_retry_after: Duration::from_secs_f64(args.max_retry_after.clamp(0.0, 3600.0)),
+        max_retry_after: secs(args.max_retry_after, "max-retry-after", 0.0, 3600.0)?,
         concurrency: args.concurrency,
         per_host: 2,
         allow_private: args.allow_private,
@@ -51,6 +50,8 @@ pub fn options(args: &ProbeArgs) -> Result<ProbeOptions> {
         proxy: args.proxy.clone(),
         ca_certs,
         progress: std::io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
+        max_time: secs(args.max_time, "max-time", 1.0, 86400.0)?,
+        tool_budget: secs(args.tool_budget, "tool-budget", 0.1, 86400.0)?,
     })
 }
 

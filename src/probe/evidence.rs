@@ -51,6 +51,10 @@ pub struct Fetch {
     /// The server certificate's expiry (`notAfter`), `YYYY-MM-DD`.
     #[serde(default)]
     pub certificate_expires: Option<String>,
+    /// Why the certificate could not be read, when the page was fetched
+    /// but its certificate was not seen (through a proxy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_unavailable: Option<String>,
     #[serde(default)]
     pub body_truncated: bool,
     /// Why the fetch failed, when it did.
@@ -138,6 +142,93 @@ impl ToolEvidence {
     }
 }
 
+/// The longest string kept from a server (or read from an evidence file):
+/// a hostile server could otherwise fill the evidence, the table and the
+/// findings with megabytes of text.
+pub const TEXT_LIMIT: usize = 1024;
+
+/// `s` cut to at most [`TEXT_LIMIT`] bytes, marker included, on a
+/// character boundary.
+pub fn cap_text(s: &mut String) {
+    if s.len() <= TEXT_LIMIT {
+        return;
+    }
+    let marker = format!("… [cut: {} bytes in all]", s.len());
+    let mut end = TEXT_LIMIT - marker.len();
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.truncate(end);
+    s.push_str(&marker);
+}
+
+fn cap_all<'a>(strings: impl IntoIterator<Item = &'a mut String>) {
+    strings.into_iter().for_each(cap_text);
+}
+
+impl Fetch {
+    fn cap_text(&mut self) {
+        cap_all(
+            [&mut self.url]
+                .into_iter()
+                .chain(self.final_url.as_mut())
+                .chain(self.redirects.iter_mut())
+                .chain(self.hsts.as_mut())
+                .chain(self.certificate_expires.as_mut())
+                .chain(self.certificate_unavailable.as_mut())
+                .chain(self.error.as_mut()),
+        );
+    }
+}
+
+impl ToolEvidence {
+    /// Caps every string to [`TEXT_LIMIT`].
+    pub fn cap_text(&mut self) {
+        cap_text(&mut self.tool);
+        for f in self.site.iter_mut().chain(self.trust_page.iter_mut()) {
+            f.cap_text();
+        }
+        if let Some(t) = &mut self.security_txt {
+            cap_all(
+                [&mut t.url]
+                    .into_iter()
+                    .chain(t.contact.iter_mut())
+                    .chain(t.expires.as_mut())
+                    .chain(t.error.as_mut()),
+            );
+        }
+    }
+}
+
+/// Line and column (1-based) of byte `offset` in `text`.
+fn loc_of(text: &str, offset: usize) -> Loc {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rfind('\n')
+        .map_or(before.len(), |n| before.len() - n - 1)
+        + 1;
+    Loc::new(line as u32, column as u32)
+}
+
+/// Where the JSON string `value` of `key` first appears after `from`, or
+/// the file's start.
+fn find_value(text: &str, key: &str, value: &str, from: usize) -> (Loc, usize) {
+    let quoted = serde_json::to_string(value).unwrap_or_default();
+    let mut at = from;
+    while let Some(k) = text.get(at..).and_then(|t| t.find(&format!("\"{key}\""))) {
+        let k = at + k;
+        let rest = &text[k + key.len() + 2..];
+        let skipped = rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n', ':']).len();
+        if rest[skipped..].starts_with(&quoted) {
+            let offset = k + key.len() + 2 + skipped;
+            return (loc_of(text, offset), offset);
+        }
+        at = k + 1;
+    }
+    (Loc::new(1, 1), from)
+}
+
 impl Evidence {
     pub fn for_tool(&self, id: &str) -> Option<&ToolEvidence> {
         self.tools.iter().find(|t| t.tool == id)
@@ -153,7 +244,9 @@ impl Evidence {
 
     pub fn parse(text: &str, name: &str) -> Result<Evidence, InputError> {
         let fail = |d: Diagnostic| InputError::single(name.to_string(), d);
-        let evidence: Evidence = serde_json::from_str(text).map_err(|e| {
+        // Editors on Windows may save JSON with a byte order mark.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut evidence: Evidence = serde_json::from_str(text).map_err(|e| {
             fail(
                 Diagnostic::at(
                     Loc::new((e.line() as u32).max(1), (e.column() as u32).max(1)),
@@ -171,31 +264,110 @@ impl Evidence {
                 evidence.schema_version
             ))));
         }
-        if evidence.collected_on().is_none() {
-            return Err(fail(Diagnostic::file(format!(
-                "`collected_at` is not an RFC 3339 time: {:?}",
-                evidence.collected_at
-            ))));
+        let Some(collected) = evidence.collected_at.parse::<jiff::Timestamp>().ok() else {
+            let (loc, _) = find_value(text, "collected_at", &evidence.collected_at, 0);
+            return Err(fail(
+                Diagnostic::at(
+                    loc,
+                    format!(
+                        "`collected_at` is not an RFC 3339 time: {:?}",
+                        crate::report::sanitize::owned(&evidence.collected_at)
+                    ),
+                )
+                .help("write it as 2026-11-22T09:30:00Z"),
+            ));
+        };
+        // A day of slack for clocks that disagree; later than that, the
+        // file would stay "fresh" forever.
+        let now = jiff::Timestamp::now();
+        if collected > now + jiff::SignedDuration::from_hours(24) {
+            let (loc, _) = find_value(text, "collected_at", &evidence.collected_at, 0);
+            return Err(fail(
+                Diagnostic::at(
+                    loc,
+                    format!(
+                        "`collected_at` {} is in the future: evidence cannot have been collected after today",
+                        evidence.collected_at
+                    ),
+                )
+                .help("collect fresh evidence with `stackaudit probe --output evidence.json`"),
+            ));
+        }
+        let mut seen = std::collections::HashMap::new();
+        let mut search_from = 0;
+        for tool in &evidence.tools {
+            let (loc, offset) = find_value(text, "tool", &tool.tool, search_from);
+            search_from = offset;
+            if let Some(first) = seen.insert(tool.tool.clone(), loc) {
+                return Err(fail(
+                    Diagnostic::at(
+                        loc,
+                        format!(
+                            "tool {:?} has more than one evidence entry (the first is at {}:{})",
+                            crate::report::sanitize::owned(&tool.tool),
+                            first.line,
+                            first.column
+                        ),
+                    )
+                    .help("keep one entry per tool, as `stackaudit probe` writes them"),
+                ));
+            }
+            let site = tool.site.iter().chain(&tool.trust_page);
+            for expires in site.filter_map(|f| f.certificate_expires.as_deref()) {
+                if crate::inventory::validate::parse_date(expires).is_err() {
+                    let (loc, _) = find_value(text, "certificate_expires", expires, offset);
+                    return Err(fail(
+                        Diagnostic::at(
+                            loc,
+                            format!(
+                                "`certificate_expires` of tool {:?} is not a date: {:?}",
+                                crate::report::sanitize::owned(&tool.tool),
+                                crate::report::sanitize::owned(expires)
+                            ),
+                        )
+                        .help("expected YYYY-MM-DD, as `stackaudit probe` writes it"),
+                    ));
+                }
+            }
+        }
+        for tool in &mut evidence.tools {
+            tool.cap_text();
         }
         Ok(evidence)
     }
 
+    /// Reads at most `max_size` bytes, counting as it reads: a device, a
+    /// FIFO or a symbolic link to one reports no useful size up front.
     pub fn read(path: &std::path::Path, max_size: u64) -> Result<Evidence, InputError> {
+        use std::io::Read as _;
         let name = path.display().to_string();
         let fail = |d: Diagnostic| InputError::single(name.clone(), d);
-        let size = std::fs::metadata(path).map(|m| m.len()).map_err(|e| {
+        let cannot = |e: std::io::Error| {
             fail(Diagnostic::file(format!(
                 "cannot read the evidence file: {e}"
             )))
-        })?;
-        if size > max_size {
+        };
+        // Looked at before opening: opening a FIFO waits for a writer.
+        let kind = std::fs::metadata(path).map_err(cannot)?.file_type();
+        if !kind.is_file() {
+            return Err(fail(Diagnostic::file(
+                "the evidence file is not a regular file (a device, FIFO or folder); give the JSON file `stackaudit probe` wrote",
+            )));
+        }
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        let mut bytes = Vec::new();
+        file.take(max_size.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+        if bytes.len() as u64 > max_size {
             return Err(fail(Diagnostic::file(format!(
-                "the evidence file is {size} bytes, over the input size limit of {max_size}"
+                "the evidence file is over the input size limit of {max_size} bytes (--max-input-size)"
             ))));
         }
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = String::from_utf8(bytes).map_err(|e| {
             fail(Diagnostic::file(format!(
-                "cannot read the evidence file: {e}"
+                "the evidence file is not UTF-8 (byte {})",
+                e.utf8_error().valid_up_to()
             )))
         })?;
         Self::parse(&text, &name)
@@ -281,6 +453,80 @@ mod tests {
             err.contains("no Contact field") && err.contains("not an RFC 3339"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn long_text_is_capped_with_a_marker() {
+        let mut s = "é".repeat(300 * 1024);
+        cap_text(&mut s);
+        assert!(s.len() <= TEXT_LIMIT, "{}", s.len());
+        assert!(s.ends_with("… [cut: 614400 bytes in all]"), "{s}");
+        let mut short = "short".to_string();
+        cap_text(&mut short);
+        assert_eq!(short, "short");
+    }
+
+    fn evidence_json(collected_at: &str, tools: &str) -> String {
+        format!(r#"{{"schema_version": 1, "collected_at": "{collected_at}", "tools": [{tools}]}}"#)
+    }
+
+    fn parse_error(text: &str) -> String {
+        let e = Evidence::parse(text, "e.json").unwrap_err();
+        format!("{e:?}")
+    }
+
+    #[test]
+    fn evidence_from_the_future_is_refused() {
+        let err = parse_error(&evidence_json("2099-01-01T00:00:00Z", ""));
+        assert!(err.contains("is in the future"), "{err}");
+        assert!(Evidence::parse(&evidence_json("2026-01-01T00:00:00Z", ""), "e.json").is_ok());
+    }
+
+    #[test]
+    fn evidence_dates_are_checked_with_their_location() {
+        let text = evidence_json(
+            "2026-01-01T00:00:00Z",
+            "\n{\"tool\": \"a\", \"site\": {\"url\": \"https://a.example/\",\n \"certificate_expires\": \"garbage\"}}",
+        );
+        let err = Evidence::parse(&text, "e.json").unwrap_err();
+        let d = &err.diagnostics[0];
+        assert!(d.message.contains("is not a date"), "{}", d.message);
+        assert_eq!(d.loc.map(|l| (l.line, l.column)), Some((3, 25)));
+        let err = parse_error(&evidence_json("9999-12-31T23:59:60Z", ""));
+        assert!(err.contains("not an RFC 3339 time"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_tool_entries_are_refused() {
+        let text = evidence_json(
+            "2026-01-01T00:00:00Z",
+            "{\"tool\": \"a\"},\n{\"tool\": \"a\"}",
+        );
+        let err = parse_error(&text);
+        assert!(err.contains("more than one evidence entry"), "{err}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_accepted_and_strings_are_capped() {
+        let long = "x".repeat(5000);
+        let text = format!(
+            "\u{feff}{}",
+            evidence_json(
+                "2026-01-01T00:00:00Z",
+                &format!(
+                    "{{\"tool\": \"a\", \"site\": {{\"url\": \"https://a.example/\", \"error\": \"{long}\"}}}}"
+                )
+            )
+        );
+        let e = Evidence::parse(&text, "e.json").unwrap();
+        let error = e.tools[0].site.as_ref().unwrap().error.as_ref().unwrap();
+        assert!(error.len() <= TEXT_LIMIT);
+    }
+
+    #[test]
+    fn devices_are_refused_without_reading_them() {
+        let err = Evidence::read(std::path::Path::new("/dev/zero"), 1024).unwrap_err();
+        assert!(format!("{err:?}").contains("not a regular file"), "{err:?}");
     }
 
     #[test]

@@ -31,6 +31,7 @@ fn blocked_v4(ip: Ipv4Addr) -> Option<&'static str> {
         [169, 254, ..] => "link-local",
         [100, b, ..] if (64..=127).contains(&b) => "shared address space (CGNAT, RFC 6598)",
         [192, 0, 0, _] => "IETF protocol assignments",
+        [192, 0, 2, _] | [198, 51, 100, _] | [203, 0, 113, _] => "documentation (RFC 5737)",
         [198, 18 | 19, ..] => "benchmarking (RFC 2544)",
         [a, ..] if (224..=239).contains(&a) => "multicast",
         [a, ..] if a >= 240 => "reserved",
@@ -48,7 +49,17 @@ fn blocked_v6(ip: Ipv6Addr) -> Option<&'static str> {
         let v4 = Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
         return blocked_v4(v4).map(|_| "NAT64-embedded private or local address");
     }
+    // 6to4 (2002::/16) carries an IPv4 address in its next 32 bits.
+    if s[0] == 0x2002 {
+        let v4 = Ipv4Addr::new((s[1] >> 8) as u8, s[1] as u8, (s[2] >> 8) as u8, s[2] as u8);
+        return blocked_v4(v4).map(|_| "6to4-embedded private or local address");
+    }
     Some(match s[0] {
+        // Teredo tunnels (2001::/32) reach whatever address they wrap.
+        0x2001 if s[1] == 0 => "Teredo tunnel (2001::/32)",
+        // Local-use NAT64 (RFC 8215) translates to the site's own network.
+        0x64 if s[1] == 0xff9b && s[2] == 1 => "local-use NAT64 (64:ff9b:1::/48)",
+        0x2001 if s[1] == 0xdb8 => "documentation (2001:db8::/32)",
         _ if ip.is_unspecified() => "unspecified",
         _ if ip.is_loopback() => "loopback",
         x if x & 0xfe00 == 0xfc00 => "unique local (fc00::/7)",
@@ -61,12 +72,21 @@ fn blocked_v6(ip: Ipv6Addr) -> Option<&'static str> {
     })
 }
 
+/// True when `host` is named by `--allow-host`; IPv6 literals match with
+/// or without their brackets (`::1` and `[::1]`).
+pub fn is_allowed(host: &str, allowed_hosts: &[String]) -> bool {
+    let bare = |h: &str| {
+        h.trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase()
+    };
+    let host = bare(host);
+    allowed_hosts.iter().any(|a| bare(a) == host)
+}
+
 /// Checks the host of a URL when it is an IP literal (these never reach the resolver).
 pub fn check_url_host(url: &reqwest::Url, allowed_hosts: &[String]) -> Result<(), String> {
-    if url
-        .host_str()
-        .is_some_and(|h| allowed_hosts.iter().any(|a| a.eq_ignore_ascii_case(h)))
-    {
+    if url.host_str().is_some_and(|h| is_allowed(h, allowed_hosts)) {
         return Ok(());
     }
     let ip = match url.host() {
@@ -102,11 +122,7 @@ pub struct GuardedResolver {
 impl reqwest::dns::Resolve for GuardedResolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let host = name.as_str().to_string();
-        let trusted = !self.guard
-            || self
-                .allowed_hosts
-                .iter()
-                .any(|a| a.eq_ignore_ascii_case(&host));
+        let trusted = !self.guard || is_allowed(&host, &self.allowed_hosts);
         Box::pin(async move {
             if is_reserved_invalid(&host) {
                 let msg = format!(
@@ -223,6 +239,34 @@ mod tests {
         assert!(!blocked("::ffff:8.8.8.8"));
         assert!(blocked("64:ff9b::7f00:1"));
         assert!(!blocked("64:ff9b::808:808"));
+    }
+
+    #[test]
+    fn tunnels_and_documentation_ranges() {
+        // 6to4 wrapping 127.0.0.1 and 10.0.0.1; a public one passes.
+        assert!(blocked("2002:7f00:1::"));
+        assert!(blocked("2002:a00:1::1"));
+        assert!(!blocked("2002:808:808::1"));
+        assert_eq!(
+            blocked_reason("2001:0:4136:e378::1".parse().unwrap()),
+            Some("Teredo tunnel (2001::/32)")
+        );
+        assert_eq!(
+            blocked_reason("64:ff9b:1::a00:1".parse().unwrap()),
+            Some("local-use NAT64 (64:ff9b:1::/48)")
+        );
+        for a in ["192.0.2.1", "198.51.100.7", "203.0.113.255", "2001:db8::1"] {
+            assert!(blocked(a), "{a}");
+        }
+        assert!(!blocked("203.0.114.1"));
+    }
+
+    #[test]
+    fn allow_host_matches_ipv6_with_or_without_brackets() {
+        let url = reqwest::Url::parse("https://[::1]:8443/").unwrap();
+        assert!(check_url_host(&url, &["::1".into()]).is_ok());
+        assert!(check_url_host(&url, &["[::1]".into()]).is_ok());
+        assert!(check_url_host(&url, &["::2".into()]).is_err());
     }
 
     #[test]

@@ -6,7 +6,7 @@ pub mod guard;
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 use reqwest::Url;
@@ -20,6 +20,8 @@ use crate::inventory::Inventory;
 pub const SECURITY_TXT_LIMIT: usize = 32 * 1024;
 pub const PAGE_LIMIT: usize = 1024 * 1024;
 pub const MAX_REDIRECTS: usize = 5;
+/// Longest `Location` followed; a longer one is a broken or hostile server.
+pub const LOCATION_LIMIT: usize = 8 * 1024;
 
 #[derive(Clone, Debug)]
 pub struct ProbeOptions {
@@ -37,6 +39,11 @@ pub struct ProbeOptions {
     /// Extra trusted root certificates (PEM).
     pub ca_certs: Vec<Vec<u8>>,
     pub progress: bool,
+    /// Wall time for the whole run; tools still probing then are cut off.
+    pub max_time: Duration,
+    /// Wall time for one tool's fetches, redirects, retries and waits,
+    /// counted from its first request.
+    pub tool_budget: Duration,
 }
 
 impl Default for ProbeOptions {
@@ -53,6 +60,8 @@ impl Default for ProbeOptions {
             proxy: None,
             ca_certs: Vec::new(),
             progress: false,
+            max_time: Duration::from_secs(300),
+            tool_budget: Duration::from_secs(60),
         }
     }
 }
@@ -98,7 +107,11 @@ pub fn client(options: &ProbeOptions) -> Result<reqwest::Client> {
     // Only an explicit proxy: never one picked up silently from the environment.
     builder = match &options.proxy {
         Some(p) => {
-            builder.proxy(reqwest::Proxy::all(p).with_context(|| format!("invalid --proxy {p}"))?)
+            check_proxy(p, options)?;
+            builder.proxy(
+                reqwest::Proxy::all(p)
+                    .with_context(|| format!("invalid --proxy {}", without_credentials_text(p)))?,
+            )
         }
         None => builder.no_proxy(),
     };
@@ -109,20 +122,143 @@ pub fn client(options: &ProbeOptions) -> Result<reqwest::Client> {
     Ok(builder.build()?)
 }
 
-/// Limits concurrency overall and per host.
+/// The address guard applies to the proxy as to any host: a proxy given
+/// as an IP literal is checked here (a name is checked when it resolves).
+fn check_proxy(proxy: &str, options: &ProbeOptions) -> Result<()> {
+    if options.allow_private {
+        return Ok(());
+    }
+    let Ok(url) = Url::parse(proxy) else {
+        return Ok(());
+    };
+    guard::check_url_host(&without_credentials(&url), &options.allowed_hosts)
+        .map_err(|why| anyhow::anyhow!("--proxy {}: {why}", without_credentials(&url)))
+}
+
+/// Limits concurrency overall and per server. A request takes its
+/// server's slot before a global one, so requests queued behind a slow
+/// server never hold global slots that other servers' requests could use.
 struct Limits {
     all: Semaphore,
     per_host: usize,
     hosts: std::sync::Mutex<HashMap<String, Arc<Semaphore>>>,
+    /// Host name and port → the server's address, so that `localhost` and
+    /// `127.0.0.1` share one limit.
+    resolved: std::sync::Mutex<HashMap<String, String>>,
 }
 
 impl Limits {
-    fn host(&self, host: &str) -> Arc<Semaphore> {
+    fn new(options: &ProbeOptions) -> Limits {
+        Limits {
+            all: Semaphore::new(options.concurrency.max(1)),
+            per_host: options.per_host.max(1),
+            hosts: Default::default(),
+            resolved: Default::default(),
+        }
+    }
+
+    /// The slot pool of the server `url` points at.
+    async fn host(&self, url: &Url, deadline: Instant) -> Arc<Semaphore> {
+        let key = self.server_key(url, deadline).await;
         let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
         hosts
-            .entry(host.to_string())
+            .entry(key)
             .or_insert_with(|| Arc::new(Semaphore::new(self.per_host)))
             .clone()
+    }
+
+    /// The server's first IPv4 address (else its first address) and port;
+    /// the name itself when it does not resolve in time.
+    async fn server_key(&self, url: &Url, deadline: Instant) -> String {
+        let port = url.port_or_known_default().unwrap_or(443);
+        let name = match url.host() {
+            Some(url::Host::Ipv4(ip)) => return format!("{ip}:{port}"),
+            Some(url::Host::Ipv6(ip)) => return format!("[{ip}]:{port}"),
+            Some(url::Host::Domain(d)) => d.to_ascii_lowercase(),
+            None => return String::new(),
+        };
+        let by_name = format!("{name}:{port}");
+        if guard::is_reserved_invalid(&name) {
+            return by_name;
+        }
+        if let Some(key) = self
+            .resolved
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&by_name)
+        {
+            return key.clone();
+        }
+        let lookup = tokio::net::lookup_host((name.as_str(), port));
+        let key = match tokio::time::timeout_at(deadline.into(), lookup).await {
+            Ok(Ok(addrs)) => {
+                let addrs: Vec<std::net::SocketAddr> = addrs.collect();
+                addrs
+                    .iter()
+                    .find(|a| a.is_ipv4())
+                    .or(addrs.first())
+                    .map_or(by_name.clone(), |a| a.to_string())
+            }
+            _ => by_name.clone(),
+        };
+        self.resolved
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(by_name, key.clone());
+        key
+    }
+}
+
+/// The time one tool may still take: its own budget, counted from its first
+/// request, and what is left of the run's.
+struct Budget {
+    run_deadline: Instant,
+    tool_budget: Duration,
+    max_time: Duration,
+    tool_deadline: std::sync::Mutex<Option<Instant>>,
+}
+
+impl Budget {
+    fn new(options: &ProbeOptions, run_deadline: Instant) -> Budget {
+        Budget {
+            run_deadline,
+            tool_budget: options.tool_budget,
+            max_time: options.max_time,
+            tool_deadline: std::sync::Mutex::new(None),
+        }
+    }
+
+    fn tool_deadline(&self) -> Option<Instant> {
+        *self.tool_deadline.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Starts the tool's clock at its first request.
+    fn start(&self) {
+        let mut deadline = self.tool_deadline.lock().unwrap_or_else(|e| e.into_inner());
+        deadline.get_or_insert_with(|| Instant::now() + self.tool_budget);
+    }
+
+    fn deadline(&self) -> Instant {
+        self.tool_deadline()
+            .map_or(self.run_deadline, |d| d.min(self.run_deadline))
+    }
+
+    /// The error recorded once the budget has run out.
+    fn exceeded(&self) -> FetchError {
+        let which = match self.tool_deadline() {
+            Some(d) if d <= self.run_deadline => format!(
+                "the tool's budget of {} s (--tool-budget) ran out",
+                self.tool_budget.as_secs_f64()
+            ),
+            _ => format!(
+                "the run's time limit of {} s (--max-time) ran out",
+                self.max_time.as_secs_f64()
+            ),
+        };
+        FetchError {
+            message: format!("budget exceeded: {which}"),
+            unreachable: true,
+        }
     }
 }
 
@@ -207,10 +343,12 @@ fn certificate_expiry(der: &[u8]) -> Option<String> {
     Some(t.to_zoned(jiff::tz::TimeZone::UTC).date().to_string())
 }
 
-/// One GET with retries, reading at most `limit` bytes of the body.
+/// One GET with retries, reading at most `limit` bytes of the body, within
+/// the tool's budget.
 async fn get(
     client: &reqwest::Client,
     limits: &Limits,
+    budget: &Budget,
     options: &ProbeOptions,
     url: &Url,
     limit: usize,
@@ -218,26 +356,35 @@ async fn get(
     if !options.allow_private {
         guard::check_url_host(url, &options.allowed_hosts).map_err(FetchError::refused)?;
     }
-    // One server is one host and port: at most `per_host` requests to it at a time.
-    let host = format!(
-        "{}:{}",
-        url.host_str().unwrap_or(""),
-        url.port_or_known_default().unwrap_or(443)
-    );
-    let host_slot = limits.host(&host);
+    if Instant::now() >= budget.deadline() {
+        return Err(budget.exceeded());
+    }
+    // One server is one address and port: at most `per_host` requests to it at a time.
+    let host_slot = limits.host(url, budget.deadline()).await;
     let mut attempt = 0;
     loop {
-        let outcome = {
+        let request = async {
+            let _host = host_slot
+                .acquire()
+                .await
+                .map_err(|e| (FetchError::refused(e.to_string()), false))?;
             let _all = limits
                 .all
                 .acquire()
                 .await
-                .map_err(|e| FetchError::refused(e.to_string()))?;
-            let _host = host_slot
-                .acquire()
+                .map_err(|e| (FetchError::refused(e.to_string()), false))?;
+            budget.start();
+            match tokio::time::timeout_at(budget.deadline().into(), fetch_once(client, url, limit))
                 .await
-                .map_err(|e| FetchError::refused(e.to_string()))?;
-            fetch_once(client, url, limit).await
+            {
+                Ok(outcome) => outcome,
+                Err(_) => Err((budget.exceeded(), false)),
+            }
+        };
+        // Waiting for slots counts against the run's time, not the tool's.
+        let outcome = match tokio::time::timeout_at(budget.deadline().into(), request).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err((budget.exceeded(), false)),
         };
         let retry_after = match &outcome {
             Ok(r) if r.status == 429 || r.status >= 500 => {
@@ -259,6 +406,9 @@ async fn get(
                 if wait > options.max_retry_after {
                     return outcome.map_err(|(e, _)| e);
                 }
+                if Instant::now() + wait >= budget.deadline() {
+                    return Err(budget.exceeded());
+                }
                 tokio::time::sleep(wait).await;
                 attempt += 1;
             }
@@ -274,13 +424,17 @@ async fn fetch_once(
     limit: usize,
 ) -> Result<Response, (FetchError, bool)> {
     let mut response = client.get(url.clone()).send().await.map_err(|e| {
-        let retryable = e.is_connect() && !describe_error(&e).contains("refused to connect");
+        // Only the network's failures may pass with another try: a TLS or
+        // certificate error, or a refusal by the address guard, would
+        // fail the same way again.
+        let unreachable = network_failure(&e);
+        let retryable = unreachable && (e.is_connect() || !e.is_timeout());
         (
             FetchError {
                 message: describe_error(&e),
-                unreachable: network_failure(&e),
+                unreachable,
             },
-            retryable || e.is_request() && !e.is_timeout(),
+            retryable,
         )
     })?;
     let certificate_expires = response
@@ -328,6 +482,7 @@ async fn fetch_once(
 async fn fetch_page(
     client: &reqwest::Client,
     limits: &Limits,
+    budget: &Budget,
     options: &ProbeOptions,
     url: &Url,
     limit: usize,
@@ -344,16 +499,24 @@ async fn fetch_page(
             fetch.error = Some(format!("redirected to {current}, which is not HTTPS"));
             return (fetch, None);
         }
-        match get(client, limits, options, &current, limit).await {
+        match get(client, limits, budget, options, &current, limit).await {
             Err(e) => {
                 fetch.error = Some(e.message);
                 fetch.unreachable = e.unreachable;
                 return (fetch, None);
             }
             Ok(r) if (300..400).contains(&r.status) => {
-                let next = r
-                    .headers
-                    .get(reqwest::header::LOCATION)
+                let location = r.headers.get(reqwest::header::LOCATION);
+                if let Some(l) = location.filter(|l| l.len() > LOCATION_LIMIT) {
+                    fetch.status = Some(r.status);
+                    fetch.error = Some(format!(
+                        "a redirect with a Location of {} bytes, over the limit of {} KiB; not followed",
+                        l.len(),
+                        LOCATION_LIMIT / 1024
+                    ));
+                    return (fetch, None);
+                }
+                let next = location
                     .and_then(|v| v.to_str().ok())
                     .and_then(|l| current.join(l).ok());
                 let Some(next) = next else {
@@ -361,6 +524,15 @@ async fn fetch_page(
                     fetch.error = Some("a redirect without a usable Location".into());
                     return (fetch, None);
                 };
+                if has_credentials(&next) {
+                    let shown = without_credentials(&next);
+                    fetch.status = Some(r.status);
+                    fetch.redirects.push(shown.to_string());
+                    fetch.error = Some(format!(
+                        "redirected to {shown} with a user name or password (removed here), which is not followed: probing never sends credentials"
+                    ));
+                    return (fetch, None);
+                }
                 fetch.redirects.push(next.to_string());
                 current = next;
             }
@@ -374,6 +546,12 @@ async fn fetch_page(
                     .map(str::to_string);
                 fetch.hsts_max_age = fetch.hsts.as_deref().and_then(hsts_max_age);
                 fetch.certificate_expires = r.certificate_expires.clone();
+                if fetch.certificate_expires.is_none() && options.proxy.is_some() {
+                    fetch.certificate_unavailable = Some(
+                        "the certificate is not visible through --proxy; probe without a proxy to judge it"
+                            .into(),
+                    );
+                }
                 fetch.body_truncated = r.truncated;
                 return (fetch, Some(r));
             }
@@ -383,9 +561,53 @@ async fn fetch_page(
     (fetch, None)
 }
 
-/// `http://` URLs are probed over HTTPS; anything else cannot be.
+fn has_credentials(url: &Url) -> bool {
+    !url.username().is_empty() || url.password().is_some()
+}
+
+/// `url` without its user name and password.
+fn without_credentials(url: &Url) -> Url {
+    let mut url = url.clone();
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url
+}
+
+/// `raw` with any user name and password removed, for messages; text that
+/// is not a URL is not shown at all.
+fn without_credentials_text(raw: &str) -> String {
+    match Url::parse(raw) {
+        Ok(url) if url.host().is_some() || !raw.contains('@') => {
+            without_credentials(&url).to_string()
+        }
+        _ if raw.contains('@') => "(not a URL; not shown, as it may hold a password)".into(),
+        _ => raw.to_string(),
+    }
+}
+
+/// The URL as recorded in the evidence: without credentials.
+fn recorded_url(raw: &str) -> String {
+    without_credentials_text(raw)
+}
+
+/// The `url` the evidence records for an inventory URL, so that evidence
+/// can be matched with the inventory it was collected for.
+pub fn evidence_url(raw: &str) -> String {
+    let mut url = https_url(raw).map_or_else(|_| recorded_url(raw), |u| u.to_string());
+    evidence::cap_text(&mut url);
+    url
+}
+
+/// `http://` URLs are probed over HTTPS; anything else cannot be. URLs
+/// with a user name or password are refused: probing never sends credentials.
 fn https_url(raw: &str) -> Result<Url, String> {
     let mut url = Url::parse(raw).map_err(|e| format!("invalid URL: {e}"))?;
+    if has_credentials(&url) {
+        return Err(
+            "the URL holds a user name or password (removed here): remove the user name and password; probing never sends credentials"
+                .into(),
+        );
+    }
     match url.scheme() {
         "https" => Ok(url),
         "http" => {
@@ -400,6 +622,7 @@ fn https_url(raw: &str) -> Result<Url, String> {
 async fn probe_tool(
     client: &reqwest::Client,
     limits: &Limits,
+    budget: &Budget,
     options: &ProbeOptions,
     id: String,
     url: Option<String>,
@@ -413,21 +636,21 @@ async fn probe_tool(
         match https_url(&raw) {
             Err(e) => {
                 out.site = Some(Fetch {
-                    url: raw,
+                    url: recorded_url(&raw),
                     error: Some(e),
                     https_only: false,
                     ..Default::default()
                 })
             }
             Ok(u) => {
-                let (site, _) = fetch_page(client, limits, options, &u, PAGE_LIMIT).await;
+                let (site, _) = fetch_page(client, limits, budget, options, &u, PAGE_LIMIT).await;
                 out.site = Some(site);
                 let mut sec = u.clone();
                 sec.set_path("/.well-known/security.txt");
                 sec.set_query(None);
                 sec.set_fragment(None);
                 let (fetch, response) =
-                    fetch_page(client, limits, options, &sec, SECURITY_TXT_LIMIT).await;
+                    fetch_page(client, limits, budget, options, &sec, SECURITY_TXT_LIMIT).await;
                 let mut txt = SecurityTxt {
                     url: sec.to_string(),
                     status: fetch.status,
@@ -463,14 +686,19 @@ async fn probe_tool(
     if let Some(raw) = trust {
         out.trust_page = Some(match https_url(&raw) {
             Err(e) => Fetch {
-                url: raw,
+                url: recorded_url(&raw),
                 error: Some(e),
                 https_only: false,
                 ..Default::default()
             },
-            Ok(u) => fetch_page(client, limits, options, &u, PAGE_LIMIT).await.0,
+            Ok(u) => {
+                fetch_page(client, limits, budget, options, &u, PAGE_LIMIT)
+                    .await
+                    .0
+            }
         });
     }
+    out.cap_text();
     out
 }
 
@@ -480,11 +708,8 @@ pub fn collect(inventory: &Inventory, options: &ProbeOptions) -> Result<Evidence
         .enable_all()
         .build()?;
     let client = client(options)?;
-    let limits = Arc::new(Limits {
-        all: Semaphore::new(options.concurrency.max(1)),
-        per_host: options.per_host.max(1),
-        hosts: Default::default(),
-    });
+    let limits = Arc::new(Limits::new(options));
+    let run_deadline = Instant::now() + options.max_time;
     let jobs: Vec<_> = inventory
         .tools
         .iter()
@@ -512,9 +737,10 @@ pub fn collect(inventory: &Inventory, options: &ProbeOptions) -> Result<Evidence
             let limits = limits.clone();
             let options = options.clone();
             set.spawn(async move {
+                let budget = Budget::new(&options, run_deadline);
                 (
                     i,
-                    probe_tool(&client, &limits, &options, id, url, trust).await,
+                    probe_tool(&client, &limits, &budget, &options, id, url, trust).await,
                 )
             });
         }
@@ -538,6 +764,34 @@ pub fn collect(inventory: &Inventory, options: &ProbeOptions) -> Result<Evidence
         collected_at,
         tools,
     })
+}
+
+/// The longest `--ca-cert` file read: a PEM bundle of every public root is
+/// about 300 KiB.
+const CA_CERT_LIMIT: u64 = 4 * 1024 * 1024;
+
+/// Reads a `--ca-cert` file, refusing devices and FIFOs (which report no
+/// size and could be read forever) and counting bytes as it reads.
+pub fn read_ca_cert(path: &std::path::Path) -> Result<Vec<u8>> {
+    use std::io::Read as _;
+    let shown = path.display();
+    let kind = std::fs::metadata(path)
+        .with_context(|| format!("cannot read --ca-cert {shown}"))?
+        .file_type();
+    anyhow::ensure!(
+        kind.is_file(),
+        "--ca-cert {shown} is not a regular file (a device, FIFO or folder); give a PEM file"
+    );
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(CA_CERT_LIMIT + 1).read_to_end(&mut bytes))
+        .with_context(|| format!("cannot read --ca-cert {shown}"))?;
+    anyhow::ensure!(
+        bytes.len() as u64 <= CA_CERT_LIMIT,
+        "--ca-cert {shown} is over {} MiB; give a PEM file of root certificates",
+        CA_CERT_LIMIT / 1024 / 1024
+    );
+    Ok(bytes)
 }
 
 /// A plain-text table of what was collected.
@@ -609,4 +863,35 @@ pub fn summary_table(evidence: &Evidence) -> String {
         ]);
     }
     format!("Evidence collected at {}\n{t}\n", evidence.collected_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_name_and_its_address_share_one_server_limit() {
+        let limits = Limits::new(&ProbeOptions::default());
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let key = |u: &str| {
+            let url = Url::parse(u).unwrap();
+            let limits = &limits;
+            async move { limits.server_key(&url, deadline).await }
+        };
+        assert_eq!(key("https://localhost:8443/a").await, "127.0.0.1:8443");
+        assert_eq!(key("https://127.0.0.1:8443/b").await, "127.0.0.1:8443");
+        assert_eq!(key("https://[::1]:8443/").await, "[::1]:8443");
+        assert_eq!(key("https://x.invalid/").await, "x.invalid:443");
+    }
+
+    #[test]
+    fn credentials_are_refused_and_never_shown() {
+        let err = https_url("https://alice:s3cret@vendor.example/").unwrap_err();
+        assert!(err.contains("remove the user name and password"), "{err}");
+        assert_eq!(
+            recorded_url("https://alice:s3cret@vendor.example/"),
+            "https://vendor.example/"
+        );
+        assert!(!without_credentials_text("alice:s3cret@not a url").contains("s3cret"));
+    }
 }

@@ -67,9 +67,25 @@ pub fn reply(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Reply {
 
 pub type Router = Arc<dyn Fn(&str, usize) -> Reply + Send + Sync>;
 
+/// One request as the server received it: when, and its head (request
+/// line and headers).
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub at: std::time::Instant,
+    pub head: String,
+}
+
+pub type Log = Arc<std::sync::Mutex<Vec<Received>>>;
+
 /// An HTTPS server on 127.0.0.1 that answers each request through `router`
 /// (path, and how many requests this path has had). Runs until the test ends.
 pub fn serve(cert: (Vec<u8>, Vec<u8>), router: Router) -> u16 {
+    serve_logged(cert, router).0
+}
+
+/// [`serve`], also returning the log of every request received.
+pub fn serve_logged(cert: (Vec<u8>, Vec<u8>), router: Router) -> (u16, Log) {
+    let log: Log = Default::default();
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -85,11 +101,13 @@ pub fn serve(cert: (Vec<u8>, Vec<u8>), router: Router) -> u16 {
     let port = listener.local_addr().unwrap().port();
     let counts: Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>> =
         Default::default();
+    let server_log = log.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let config = config.clone();
             let router = router.clone();
             let counts = counts.clone();
+            let log = server_log.clone();
             std::thread::spawn(move || {
                 stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
                 let Ok(conn) = rustls::ServerConnection::new(config) else {
@@ -101,12 +119,16 @@ pub fn serve(cert: (Vec<u8>, Vec<u8>), router: Router) -> u16 {
                 if reader.read_line(&mut request_line).is_err() {
                     return;
                 }
+                let at = std::time::Instant::now();
+                let mut head = request_line.clone();
                 loop {
                     let mut line = String::new();
                     if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
                         break;
                     }
+                    head.push_str(&line);
                 }
+                log.lock().unwrap().push(Received { at, head });
                 let path = request_line
                     .split_whitespace()
                     .nth(1)
@@ -134,6 +156,50 @@ pub fn serve(cert: (Vec<u8>, Vec<u8>), router: Router) -> u16 {
                 let _ = tls.flush();
                 tls.conn.send_close_notify();
                 let _ = tls.flush();
+            });
+        }
+    });
+    (port, log)
+}
+
+/// An HTTP CONNECT proxy on 127.0.0.1 that tunnels to 127.0.0.1 only.
+/// Runs until the test ends.
+pub fn connect_proxy() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(client.try_clone().unwrap());
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).is_err() {
+                    return;
+                }
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                }
+                let target_port = request_line
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|t| t.rsplit(':').next())
+                    .and_then(|p| p.parse::<u16>().ok());
+                let mut client = client;
+                let Some(upstream) =
+                    target_port.and_then(|p| std::net::TcpStream::connect(("127.0.0.1", p)).ok())
+                else {
+                    let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n");
+                    return;
+                };
+                let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+                let (mut up_read, mut up_write) = (upstream.try_clone().unwrap(), upstream);
+                let mut down_write = client.try_clone().unwrap();
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut up_read, &mut down_write);
+                });
+                let _ = std::io::copy(&mut reader, &mut up_write);
             });
         }
     });
