@@ -114,17 +114,8 @@ impl Baseline {
     /// Reads a baseline file; problems are reported with line and column.
     pub fn read(path: &Path, max_size: u64) -> Result<Baseline, InputError> {
         let name = path.display().to_string();
-        let fail = |d: Diagnostic| InputError::single(name.clone(), d);
-        let size = std::fs::metadata(path)
-            .map(|m| m.len())
-            .map_err(|e| fail(Diagnostic::file(format!("cannot read the baseline: {e}"))))?;
-        if size > max_size {
-            return Err(fail(Diagnostic::file(format!(
-                "the baseline is {size} bytes, over the input size limit of {max_size}"
-            ))));
-        }
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| fail(Diagnostic::file(format!("cannot read the baseline: {e}"))))?;
+        let text = crate::inventory::read_bounded_text(path, max_size, "the baseline")
+            .map_err(|d| InputError::single(name.clone(), d))?;
         Self::parse(&text, &name)
     }
 

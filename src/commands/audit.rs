@@ -130,10 +130,24 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
         )?)
     } else {
         match &args.evidence {
-            Some(path) => Some(crate::probe::evidence::Evidence::read(
-                path,
-                load.max_input_size,
-            )?),
+            Some(path) => {
+                let evidence = crate::probe::evidence::Evidence::read(path, load.max_input_size)?;
+                // An audit as of a day cannot rest on evidence from after it.
+                if let Some(day) = evidence.collected_on()
+                    && day > options.as_of
+                {
+                    return Err(crate::diagnostic::InputError::single(
+                        path.display().to_string(),
+                        crate::diagnostic::Diagnostic::file(format!(
+                            "the evidence was collected on {day}, after the audit date {}",
+                            options.as_of
+                        ))
+                        .help("audit as of the collection day or later (--as-of), or collect evidence again"),
+                    )
+                    .into());
+                }
+                Some(evidence)
+            }
             None => None,
         }
     };

@@ -92,6 +92,45 @@ pub fn read_input(path: &Path, options: &LoadOptions) -> Result<(String, Format)
     Ok((text, format))
 }
 
+/// Reads a UTF-8 file of at most `max_size` bytes, counting as it reads: a
+/// device, a FIFO or a link to one reports no useful size up front, so
+/// anything but a regular file is refused before it is opened (opening a
+/// FIFO waits for a writer). `what` names the file in messages ("the
+/// baseline", "the evidence file").
+pub fn read_bounded_text(
+    path: &std::path::Path,
+    max_size: u64,
+    what: &str,
+) -> Result<String, Diagnostic> {
+    let cannot =
+        |e: std::io::Error| Diagnostic::file(format!("cannot read {what}: {}", io_reason(&e)));
+    let kind = std::fs::metadata(path).map_err(cannot)?.file_type();
+    if !kind.is_file() {
+        return Err(Diagnostic::file(format!(
+            "{what} is not a regular file (a device, FIFO or folder)"
+        )));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(cannot)?
+        .take(max_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > max_size {
+        return Err(Diagnostic::file(format!(
+            "{what} is over the input size limit of {}",
+            human_size(max_size)
+        ))
+        .help("raise the limit with --max-input-size BYTES if the file is really this large"));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::file(format!(
+            "{what} is not UTF-8 text (byte {} is not)",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
 fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),

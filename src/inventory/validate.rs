@@ -225,9 +225,13 @@ impl Checker<'_> {
                 }
             }
             Ty::Url => {
-                if let Some(s) = self.expect_str(node, path, "a URL")
-                    && !(s.starts_with("https://") || s.starts_with("http://"))
-                {
+                let Some(s) = self.expect_str(node, path, "a URL") else {
+                    return;
+                };
+                // Schemes are case-insensitive (`HTTPS://` is fine).
+                let lower = s.to_ascii_lowercase();
+                if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+                    let rest = s.split_once("://").map_or(s, |(_, rest)| rest);
                     self.errors.push(
                         Diagnostic::at(
                             node.loc,
@@ -235,7 +239,22 @@ impl Checker<'_> {
                         )
                         .help(format!(
                             "write the full address, such as `https://{}`",
-                            s.trim_start_matches("//")
+                            rest.trim_start_matches("//")
+                        )),
+                    );
+                } else if let Ok(mut url) = url::Url::parse(s)
+                    && (!url.username().is_empty() || url.password().is_some())
+                {
+                    // Never echo the password.
+                    let _ = url.set_username("");
+                    let _ = url.set_password(None);
+                    self.errors.push(
+                        Diagnostic::at(
+                            node.loc,
+                            format!("`{path}` holds a user name or password: remove the user name and password"),
+                        )
+                        .help(format!(
+                            "write `{url}`; stackaudit never sends credentials to vendors' sites"
                         )),
                     );
                 }

@@ -336,40 +336,12 @@ impl Evidence {
         Ok(evidence)
     }
 
-    /// Reads at most `max_size` bytes, counting as it reads: a device, a
-    /// FIFO or a symbolic link to one reports no useful size up front.
+    /// Reads at most `max_size` bytes through the one bounded reader of
+    /// input files, so devices and FIFOs are refused.
     pub fn read(path: &std::path::Path, max_size: u64) -> Result<Evidence, InputError> {
-        use std::io::Read as _;
         let name = path.display().to_string();
-        let fail = |d: Diagnostic| InputError::single(name.clone(), d);
-        let cannot = |e: std::io::Error| {
-            fail(Diagnostic::file(format!(
-                "cannot read the evidence file: {e}"
-            )))
-        };
-        // Looked at before opening: opening a FIFO waits for a writer.
-        let kind = std::fs::metadata(path).map_err(cannot)?.file_type();
-        if !kind.is_file() {
-            return Err(fail(Diagnostic::file(
-                "the evidence file is not a regular file (a device, FIFO or folder); give the JSON file `stackaudit probe` wrote",
-            )));
-        }
-        let file = std::fs::File::open(path).map_err(cannot)?;
-        let mut bytes = Vec::new();
-        file.take(max_size.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(cannot)?;
-        if bytes.len() as u64 > max_size {
-            return Err(fail(Diagnostic::file(format!(
-                "the evidence file is over the input size limit of {max_size} bytes (--max-input-size)"
-            ))));
-        }
-        let text = String::from_utf8(bytes).map_err(|e| {
-            fail(Diagnostic::file(format!(
-                "the evidence file is not UTF-8 (byte {})",
-                e.utf8_error().valid_up_to()
-            )))
-        })?;
+        let text = crate::inventory::read_bounded_text(path, max_size, "the evidence file")
+            .map_err(|d| InputError::single(name.clone(), d))?;
         Self::parse(&text, &name)
     }
 }
