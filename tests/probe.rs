@@ -598,18 +598,30 @@ fn credentials_are_never_sent_nor_recorded() {
         _ => reply(404, &[], b""),
     });
     let other = serve(ca.leaf(400), redirecting);
-    let inv = inventory(&[
-        (
-            "in-url",
-            format!("https://alice:s3cret@localhost:{port}/hsts"),
-            None,
-        ),
+    let with_credentials = format!("https://alice:s3cret@localhost:{port}/hsts");
+    // An inventory that says so is refused before anything is fetched...
+    let refused = load_str(
+        &format!("schema = 1\n[[tool]]\nid = \"a\"\nname = \"a\"\ncategory = \"other\"\nurl = \"{with_credentials}\"\n"),
+        Format::Toml,
+        "probe.toml",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        refused.contains("remove the user name and password"),
+        "{refused}"
+    );
+    assert!(!refused.contains("s3cret"), "{refused}");
+    // ...and the probe itself never uses one (a model built another way).
+    let mut inv = inventory(&[
+        ("in-url", format!("https://localhost:{port}/hsts"), None),
         (
             "in-redirect",
             format!("https://localhost:{other}/to-creds"),
             None,
         ),
     ]);
+    inv.tools[0].url = Some(with_credentials);
     let e = collect(&inv, &options(&ca)).unwrap();
     let in_url = tool(&e, "in-url").site.clone().unwrap();
     assert!(
