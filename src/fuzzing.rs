@@ -365,38 +365,9 @@ pub mod generate {
         }
     }
 
-    /// Fields a rule condition can name (kept in step with `checks::rule`).
-    pub const RULE_FIELDS: &[&str] = &[
-        "id",
-        "name",
-        "vendor",
-        "category",
-        "status",
-        "owner",
-        "url",
-        "trust_url",
-        "data",
-        "effective_data",
-        "regions",
-        "certifications",
-        "integration_count",
-        "integration_partners",
-        "contract.annual_cost",
-        "contract.currency",
-        "contract.renewal",
-        "contract.dpa",
-        "access.sso",
-        "access.mfa",
-        "access.scim",
-        "encryption.at_rest",
-        "encryption.in_transit",
-        "encryption.customer_managed_keys",
-        "backup.enabled",
-        "backup.rpo_hours",
-        "backup.rto_hours",
-        "backup.retention_days",
-        "backup.last_restore_test",
-        "backup.export",
+    /// Fields of the open families (`labels.*`, `certifications.<name>.*`)
+    /// that rules are generated with, beside `checks::rule::FIELDS`.
+    const OPEN_RULE_FIELDS: &[&str] = &[
         "labels.ai_review",
         "certifications.soc2.report_date",
         "certifications.soc2.type",
@@ -975,7 +946,12 @@ pub mod generate {
                     _ => format!("{{ any = [{inner}] }}"),
                 });
             }
-            let field = q(pick(self.u, RULE_FIELDS)?);
+            let field = if self.u.ratio(1, 6)? {
+                pick(self.u, OPEN_RULE_FIELDS)?
+            } else {
+                pick(self.u, crate::checks::rule::FIELDS)?
+            };
+            let field = q(field);
             Ok(match self.u.int_in_range(0..=9u8)? {
                 0 => format!(
                     "{{ field = {field}, exists = {} }}",
@@ -1413,12 +1389,7 @@ mod tests {
                 .iter()
                 .map(|s| s.to_string()),
         );
-        expected.extend(
-            generate::RULE_FIELDS
-                .iter()
-                .filter(|f| !f.starts_with("labels.") && !f.starts_with("certifications."))
-                .map(|s| s.to_string()),
-        );
+        expected.extend(crate::checks::rule::FIELDS.iter().map(|s| s.to_string()));
         let missing: Vec<&String> = expected
             .iter()
             .filter(|w| !words.contains(w.as_str()))

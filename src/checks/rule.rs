@@ -84,7 +84,7 @@ const OPERATORS: &str =
     "exists, equals, not_equals, in, not_in, contains, gte, lte, within_days, older_than_days";
 
 /// Fields a condition can name. `labels.*` and `certifications.<name>.*` are open.
-const FIELDS: &[&str] = &[
+pub const FIELDS: &[&str] = &[
     "id",
     "name",
     "vendor",
