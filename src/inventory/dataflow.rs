@@ -47,10 +47,17 @@ struct Origins {
 }
 
 impl Origins {
-    /// Adds `other`'s origins (at the same distance), keeping the smallest.
-    fn merge(&mut self, other: &[u32], other_saturated: bool) {
+    /// Adds `other`'s origins (at the same distance) but `skip`, keeping the
+    /// smallest.
+    fn merge(&mut self, other: &[u32], skip: Option<u32>, other_saturated: bool) {
         let mut merged = Vec::with_capacity((self.ranks.len() + other.len()).min(ORIGIN_CAP));
         let (mut i, mut j) = (0, 0);
+        let past_skipped = |j: &mut usize| {
+            while *j < other.len() && Some(other[*j]) == skip {
+                *j += 1;
+            }
+        };
+        past_skipped(&mut j);
         while merged.len() < ORIGIN_CAP && (i < self.ranks.len() || j < other.len()) {
             let next = match (self.ranks.get(i), other.get(j)) {
                 (Some(&a), Some(&b)) if a == b => {
@@ -73,9 +80,30 @@ impl Origins {
                 (None, None) => break,
             };
             merged.push(next);
+            past_skipped(&mut j);
         }
         self.saturated |= other_saturated || i < self.ranks.len() || j < other.len();
         self.ranks = merged;
+    }
+}
+
+/// The nearest origins of a tool other than one origin `x`: its own nearest
+/// set less `x`, or, when `x` is its only nearest origin, its second set.
+struct Others<'a> {
+    origins: &'a Origins,
+    /// `x`, when `origins` is the tool's nearest set (which holds it).
+    skip: Option<u32>,
+}
+
+impl Others<'_> {
+    fn contains(&self, rank: u32) -> bool {
+        Some(rank) != self.skip && self.origins.ranks.binary_search(&rank).is_ok()
+    }
+
+    /// Whether the set is the tool's nearest one (a path through the tool
+    /// then follows nearest sets, not second ones).
+    fn is_nearest(&self) -> bool {
+        self.skip.is_some()
     }
 }
 
@@ -318,7 +346,7 @@ impl DataFlow {
                         queue.push_back(w);
                     }
                     Some(o) if o.distance == here.distance + 1 => {
-                        o.merge(&here.ranks, here.saturated)
+                        o.merge(&here.ranks, None, here.saturated)
                     }
                     Some(_) => {}
                 }
@@ -389,10 +417,10 @@ impl DataFlow {
                     continue;
                 }
                 let w = self.edges[e].from;
-                if let Some((d, ranks, sat)) = excluding(&nearest, &second, w, x)
-                    && d + 1 == acc.distance
+                if let Some(others) = excluding(&nearest, &second, w, x)
+                    && others.origins.distance + 1 == acc.distance
                 {
-                    acc.merge(&ranks, sat);
+                    acc.merge(&others.origins.ranks, others.skip, others.origins.saturated);
                 }
             }
             second[v] = Some(acc);
@@ -615,23 +643,11 @@ impl DataFlow {
                             o.distance + 1 == distance && o.ranks.binary_search(&origin).is_ok()
                         })
                         .map(|_| None),
-                    Some(x) => {
-                        // Past a tool that also has another origin, its
-                        // nearest set is the one to follow; else its second.
-                        let near = cf.nearest[w].as_ref();
-                        let has_other = near.is_some_and(|o| o.ranks.iter().any(|&r| r != x));
-                        let set = if has_other {
-                            near
-                        } else {
-                            cf.second[w].as_ref()
-                        };
-                        set.filter(|o| {
-                            o.distance + 1 == distance
-                                && origin != x
-                                && o.ranks.binary_search(&origin).is_ok()
-                        })
-                        .map(|_| if has_other { None } else { Some(x) })
-                    }
+                    // Past a tool that also has another origin, its nearest
+                    // set is the one to follow; else its second.
+                    Some(x) => excluding(&cf.nearest, &cf.second, w, x)
+                        .filter(|o| o.origins.distance + 1 == distance && o.contains(origin))
+                        .map(|o| if o.is_nearest() { None } else { Some(x) }),
                 };
                 if let Some(next_excluded) = candidate
                     && step.is_none_or(|(r, _, _)| self.rank[w] < r)
@@ -693,26 +709,27 @@ pub fn describe_path(inv: &Inventory, path: &Path) -> String {
     }
 }
 
-/// The nearest origins of `w` other than the origin of rank `x`, with their
-/// distance: `w`'s own nearest set without `x`, or, when `x` is its only
-/// nearest origin, its second set.
-fn excluding(
-    nearest: &[Option<Origins>],
-    second: &[Option<Origins>],
+/// The nearest origins of `w` other than the origin of rank `x`.
+fn excluding<'a>(
+    nearest: &'a [Option<Origins>],
+    second: &'a [Option<Origins>],
     w: usize,
     x: u32,
-) -> Option<(u32, Vec<u32>, bool)> {
+) -> Option<Others<'a>> {
     let near = nearest[w].as_ref()?;
-    let others: Vec<u32> = near.ranks.iter().copied().filter(|&r| r != x).collect();
-    if !others.is_empty() {
-        return Some((near.distance, others, near.saturated));
+    if near.ranks.iter().any(|&r| r != x) {
+        return Some(Others {
+            origins: near,
+            skip: Some(x),
+        });
     }
     if near.saturated {
         return None;
     }
-    second[w]
-        .as_ref()
-        .map(|o| (o.distance, o.ranks.clone(), o.saturated))
+    second[w].as_ref().map(|o| Others {
+        origins: o,
+        skip: None,
+    })
 }
 
 #[cfg(test)]
