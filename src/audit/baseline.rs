@@ -144,6 +144,20 @@ impl Baseline {
     }
 }
 
+/// A tool's id after the renames (old id, new id) a diff found.
+pub fn renamed<'a>(tool: &'a str, renames: &'a [(String, String)]) -> &'a str {
+    renames
+        .iter()
+        .find(|(old, _)| old == tool)
+        .map_or(tool, |(_, new)| new.as_str())
+}
+
+/// A finding's fingerprint once its tool's renames are applied.
+pub fn fingerprint_after_renames(f: &Finding, renames: &[(String, String)]) -> String {
+    let tool = f.tool.as_deref().map(|t| renamed(t, renames));
+    fingerprint(&f.check, tool, f.subject.as_deref())
+}
+
 /// Findings known before this run (a baseline, or the base inventory's
 /// audit), by fingerprint. A current finding is known when the same
 /// fingerprint was known at the same or a higher severity: a finding whose
@@ -184,12 +198,7 @@ impl KnownFindings {
         severity: Severity,
         renames: &[(String, String)],
     ) {
-        let tool = tool.map(|t| {
-            renames
-                .iter()
-                .find(|(old, _)| old == t)
-                .map_or(t, |(_, new)| new.as_str())
-        });
+        let tool = tool.map(|t| renamed(t, renames));
         let entry = self
             .by_fingerprint
             .entry(fingerprint(check, tool, subject))

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::AuditResult;
-use super::baseline::KnownFindings;
+use super::baseline::{KnownFindings, fingerprint_after_renames};
 use crate::checks::{Finding, Severity};
 use crate::inventory::Inventory;
 use crate::report::TextFormat;
@@ -139,18 +139,10 @@ pub fn diff<'a>(
     changed.sort_by(|a, b| a.tool.cmp(&b.tool));
     let known = KnownFindings::from_findings(&old.findings, &renamed);
     let now = KnownFindings::from_findings(&new.findings, &[]);
-    let old_now: Vec<String> = old
+    let findings_resolved = old
         .findings
         .iter()
-        .map(|f| {
-            let tool = f.tool.as_deref().map(|t| {
-                renamed
-                    .iter()
-                    .find(|(o, _)| o == t)
-                    .map_or(t, |(_, n)| n.as_str())
-            });
-            crate::checks::fingerprint(&f.check, tool, f.subject.as_deref())
-        })
+        .filter(|f| !now.contains_fingerprint(&fingerprint_after_renames(f, &renamed)))
         .collect();
     Diff {
         schema_version: 1,
@@ -163,13 +155,7 @@ pub fn diff<'a>(
         tools_changed: changed,
         // A finding whose severity rose is introduced at its new severity.
         findings_introduced: new.findings.iter().filter(|f| !known.covers(f)).collect(),
-        findings_resolved: old
-            .findings
-            .iter()
-            .zip(&old_now)
-            .filter(|(_, print)| !now.contains_fingerprint(print))
-            .map(|(f, _)| f)
-            .collect(),
+        findings_resolved,
     }
 }
 
