@@ -346,33 +346,34 @@ pub fn audit(
     let mut tools = summarise_tools(inv, &findings, options);
     let score = stack_score(&tools, &findings);
     let baseline = options.known.as_ref().map(|known| {
-        let current: HashSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
+        let current: HashSet<String> = findings.iter().map(|f| f.fingerprint.clone()).collect();
         // Only findings of the selected tools can have been fixed here.
         let fixed = known
             .iter()
-            .filter(|(print, k)| selected(k.tool.as_deref()) && !current.contains(print))
+            .filter(|(print, k)| selected(k.tool.as_deref()) && !current.contains(*print))
             .count();
-        let mut known_by_tool: BTreeMap<&str, usize> = BTreeMap::new();
+        // Known findings leave the result, counted per tool.
+        let mut known_by_tool: BTreeMap<String, usize> = BTreeMap::new();
         let mut total = 0;
-        for f in findings.iter().filter(|f| known.covers(f)) {
+        findings.retain(|f| {
+            if !known.covers(f) {
+                return true;
+            }
             total += 1;
             if let Some(t) = &f.tool {
-                *known_by_tool.entry(t.as_str()).or_default() += 1;
+                *known_by_tool.entry(t.clone()).or_default() += 1;
             }
-        }
+            false
+        });
         for t in &mut tools {
-            t.known = known_by_tool.get(t.id.as_str()).copied().unwrap_or(0);
+            t.known = known_by_tool.get(&t.id).copied().unwrap_or(0);
         }
         BaselineSummary {
             known: total,
             fixed,
         }
     });
-    if let Some(known) = &options.known {
-        findings.retain(|f| !known.covers(f));
-    }
-    let mut summary = summarise(inv, &flow, &tools, &findings, options);
-    summary.score = score;
+    let summary = summarise(inv, &flow, &tools, &findings, score, options);
     Ok(AuditResult {
         as_of: options.as_of,
         stack_path: inv.path.clone(),
@@ -587,9 +588,13 @@ fn summarise(
     flow: &DataFlow,
     tools: &[ToolSummary],
     findings: &[Finding],
+    score: u32,
     options: &AuditOptions,
 ) -> Summary {
-    let mut s = Summary::default();
+    let mut s = Summary {
+        score,
+        ..Summary::default()
+    };
     for f in findings {
         if f.is_waived() {
             s.waived += 1;
@@ -604,7 +609,6 @@ fn summarise(
         }
     }
     s.tools_audited = tools.iter().filter(|t| t.audited).count();
-    s.score = stack_score(tools, findings);
 
     if let (Some(connected), Some(sor)) = (&flow.connected_to_sor, &inv.policy.system_of_record) {
         for (i, t) in inv.tools.iter().enumerate() {
