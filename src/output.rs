@@ -38,6 +38,17 @@ pub fn print_line(line: &str) -> Result<()> {
 /// Writes through a temporary file in the same folder and renames it into
 /// place, so a failed run never leaves a truncated file behind.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically_with(path, |out| Ok(out.write_all(bytes)?))
+}
+
+/// [`write_atomically`] for output produced piece by piece: `write` streams
+/// into a buffered temporary file, so a large report is never held whole in
+/// memory. When `write` fails, the temporary file is removed and any existing
+/// file at `path` is left as it was.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -51,9 +62,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     }
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.flush())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        write(&mut out)
+            .and_then(|()| Ok(out.flush()?))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     // Temporary files are private (0600); a report keeps the permissions of
     // the file it replaces, or gets the usual 0644.
     #[cfg(unix)]

@@ -5,7 +5,7 @@ pub mod baseline;
 pub mod diff;
 pub mod gate;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -160,8 +160,15 @@ impl AuditResult {
         self.checks.iter().find(|c| c.id == id)
     }
 
+    /// One tool's summary. A linear scan: callers that look up many tools
+    /// use [`AuditResult::tools_by_id`] once instead.
     pub fn tool(&self, id: &str) -> Option<&ToolSummary> {
         self.tools.iter().find(|t| t.id == id)
+    }
+
+    /// Every tool's summary by id, for reporters that look up each finding's tool.
+    pub fn tools_by_id(&self) -> HashMap<&str, &ToolSummary> {
+        self.tools.iter().map(|t| (t.id.as_str(), t)).collect()
     }
 }
 

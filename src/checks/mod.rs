@@ -353,11 +353,13 @@ pub fn fingerprint(check: &str, tool: Option<&str>, subject: Option<&str>) -> St
         h.update(part.as_bytes());
         h.update([0x1f]);
     }
-    h.finalize()
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(16);
+    for b in &h.finalize()[..8] {
+        hex.push(HEX[usize::from(b >> 4)] as char);
+        hex.push(HEX[usize::from(b & 0xf)] as char);
+    }
+    hex
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -461,7 +463,7 @@ impl<'a> Context<'a> {
                 related.extend(on_paths);
             }
         }
-        related.sort_by(|&a, &b| tools[a].id.cmp(&tools[b].id));
+        self.flow.sort_by_id(&mut related);
         related.dedup();
         let text = if parts.is_empty() {
             String::new()

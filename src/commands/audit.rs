@@ -12,7 +12,7 @@ use crate::cli::{AuditArgs, ColorChoice, GroupBy, OutputFormat};
 use crate::inventory::LoadOptions;
 use crate::output::{
     EXIT_FINDINGS, EXIT_OK, Input, format_from_extension, refuse_overwriting_inputs,
-    write_atomically, write_stdout,
+    write_atomically, write_atomically_with, write_stdout,
 };
 use crate::report::{self, Format, RenderOptions};
 
@@ -227,14 +227,19 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
             })
             .flatten(),
     };
-    let bytes = report::render_grouped(&result, format, args.group_by.into(), &render)?;
+    let group_by = args.group_by.into();
     match &args.output {
-        Some(path) => write_atomically(path, &bytes)?,
-        None => write_stdout(&bytes)?,
+        Some(path) => write_atomically_with(path, |out| {
+            report::write_grouped(&result, format, group_by, &render, out)
+        })?,
+        None => {
+            let bytes = report::render_grouped(&result, format, group_by, &render)?;
+            write_stdout(&bytes)?;
+            std::mem::forget(bytes);
+        }
     }
     // The process ends after this command: handing the large structures back
     // to the allocator one by one would take a tenth of a big run.
-    std::mem::forget(bytes);
     std::mem::forget(result);
     std::mem::forget(inventory);
     if args.quiet {

@@ -174,8 +174,9 @@ fn suites(result: &AuditResult) -> Vec<Suite<'_>> {
         });
     }
     // Findings on a tool the inventory summary does not list (none today).
+    let listed = result.tools_by_id();
     for (tool, findings) in &grouped {
-        if result.tool(tool).is_none() {
+        if !listed.contains_key(tool) {
             suites.push(Suite {
                 name: format!("tool {tool}"),
                 known: None,
