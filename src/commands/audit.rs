@@ -12,7 +12,7 @@ use crate::cli::{AuditArgs, ColorChoice, GroupBy, OutputFormat};
 use crate::inventory::LoadOptions;
 use crate::output::{
     EXIT_FINDINGS, EXIT_OK, Input, format_from_extension, refuse_overwriting_inputs,
-    write_atomically, write_atomically_with, write_stdout,
+    write_atomically, write_atomically_with, write_stdout, write_stdout_with,
 };
 use crate::report::{self, Format, RenderOptions};
 
@@ -233,9 +233,7 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
             report::write_grouped(&result, format, group_by, &render, out)
         })?,
         None => {
-            let bytes = report::render_grouped(&result, format, group_by, &render)?;
-            write_stdout(&bytes)?;
-            std::mem::forget(bytes);
+            write_stdout_with(|out| report::write_grouped(&result, format, group_by, &render, out))?
         }
     }
     // The process ends after this command: handing the large structures back
