@@ -56,6 +56,9 @@ pub enum Command {
         /// Judge waiver lengths (policy.max_waiver_days) as of this day (YYYY-MM-DD); default today
         #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
         as_of: Option<jiff::civil::Date>,
+        /// Also check the [[waiver]] entries in this file (TOML, YAML or JSON), as `audit --waivers` reads them
+        #[arg(long, value_name = "FILE")]
+        waivers: Option<PathBuf>,
     },
     /// Write a starter inventory (TOML or YAML with comments, or JSON)
     Init {

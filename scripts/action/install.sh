@@ -11,7 +11,8 @@
 set -euo pipefail
 
 version="${INPUT_VERSION:-}"
-action_path="${ACTION_PATH:?the action's checkout}"
+cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
+action_path="${ACTION_PATH:?set ACTION_PATH to the folder of the action}"
 
 if ! command -v cargo >/dev/null 2>&1; then
   echo "::error title=stackaudit::cargo is not installed; add a Rust toolchain step (e.g. dtolnay/rust-toolchain@stable) before this action"
@@ -22,13 +23,12 @@ if [ -z "$version" ]; then
   cargo install --locked --quiet --path "$action_path"
 else
   version="${version#v}"
-  if "${CARGO_HOME:-$HOME/.cargo}/bin/stackaudit" --version 2>/dev/null | grep -q "^stackaudit $version "; then
+  if "$cargo_bin/stackaudit" --version 2>/dev/null | grep -q "^stackaudit $version "; then
     echo "stackaudit $version is already installed"
   else
     cargo install --locked --quiet stackaudit --version "=$version"
   fi
 fi
 # cargo's bin folder is on PATH on GitHub's runners; say so for the others.
-bin_dir="${CARGO_HOME:-$HOME/.cargo}/bin"
-echo "$bin_dir" >>"${GITHUB_PATH:-/dev/null}"
-"$bin_dir/stackaudit" --version
+echo "$cargo_bin" >>"${GITHUB_PATH:-/dev/null}"
+"$cargo_bin/stackaudit" --version
