@@ -13,6 +13,10 @@ rev="$(git rev-parse HEAD)"
 # Keep the hook's build and pre-commit's cache between local runs.
 export PRE_COMMIT_HOME="$repo/target/pre-commit-home"
 export CARGO_TARGET_DIR="$repo/target/pre-commit-build"
+# The test is about the hooks, not the optimiser: build the hook's binary
+# unoptimised (pre-commit passes the environment on to its `cargo install`),
+# a few minutes less than the shipped profile's LTO build.
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
