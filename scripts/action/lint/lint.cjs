@@ -5,7 +5,7 @@
 // `${{ }}` expression is then type-checked (inputs, steps.*.outputs, runner,
 // github.action_path), and every `uses:` of a known action is checked for
 // its inputs. The workflows the documentation shows (```yaml blocks with
-// `jobs:` in README.md and docs/install.md) are linted as they are. A
+// `jobs:` in README.md, docs/install.md and docs/ci-gating.md) are linted as they are. A
 // deliberately broken copy must fail, so a linter that reports nothing is
 // caught. Usage (from the repository root, after `npm ci` of this folder's
 // package.json into DIR): NODE_PATH=DIR/node_modules node scripts/action/lint/lint.cjs
@@ -69,7 +69,7 @@ async function main() {
   const workflow = asWorkflow(action);
   const problems = await lint("action.yml (as a workflow)", workflow);
   let documented = 0;
-  for (const file of ["README.md", "docs/install.md"]) {
+  for (const file of ["README.md", "docs/install.md", "docs/ci-gating.md"]) {
     if (!fs.existsSync(file)) continue;
     for (const block of documentedWorkflows(file)) {
       problems.push(...(await lint(block.path, block.text)));
