@@ -228,3 +228,74 @@ fn an_invalid_inventory_exits_2_with_its_messages_in_the_summary() {
         run.stdout
     );
 }
+
+/// Runs `scripts/action/install.sh` with stand-ins for `cargo` and an
+/// installed `stackaudit` (which prints `installed`): returns the script's
+/// exit code, the arguments `cargo` was called with (if it was), and the
+/// GITHUB_PATH lines.
+fn run_install(version: &str, installed: Option<&str>) -> (Option<i32>, Option<String>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let tools = dir.path().join("tools");
+    let cargo_home = dir.path().join("cargo-home");
+    std::fs::create_dir_all(&tools).unwrap();
+    std::fs::create_dir_all(cargo_home.join("bin")).unwrap();
+    let calls = dir.path().join("cargo-calls");
+    let script = |path: &Path, body: String| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::write(path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    };
+    // `cargo install` "installs" a binary that reports the new version.
+    script(
+        &tools.join("cargo"),
+        format!(
+            "echo \"$*\" >> '{}'\nprintf '#!/bin/sh\\necho \"stackaudit 9.9.9 (1 built-in checks)\"\\n' > '{}'\nchmod +x '{}'",
+            calls.display(),
+            cargo_home.join("bin/stackaudit").display(),
+            cargo_home.join("bin/stackaudit").display()
+        ),
+    );
+    if let Some(line) = installed {
+        script(&cargo_home.join("bin/stackaudit"), format!("echo '{line}'"));
+    }
+    let github_path = dir.path().join("github-path");
+    let out = Command::new("bash")
+        .arg(root("scripts/action/install.sh"))
+        .env("PATH", format!("{}:/usr/bin:/bin", tools.display()))
+        .env("CARGO_HOME", &cargo_home)
+        .env("INPUT_VERSION", version)
+        .env("ACTION_PATH", "/the/action")
+        .env("GITHUB_PATH", &github_path)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        std::fs::read_to_string(&calls).ok(),
+        std::fs::read_to_string(&github_path).unwrap_or_default(),
+    )
+}
+
+#[test]
+fn the_install_step_builds_the_actions_own_ref_or_the_release_asked_for() {
+    // No version: the action's checkout, always (a moving ref such as main).
+    let (code, calls, path) = run_install("", Some("stackaudit 0.1.0 (42 built-in checks)"));
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        calls.unwrap().trim(),
+        "install --locked --quiet --path /the/action"
+    );
+    assert!(path.trim().ends_with("cargo-home/bin"), "{path}");
+
+    // A version: from crates.io, unless the cache already holds it.
+    let (code, calls, _) = run_install("v0.2.0", None);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        calls.unwrap().trim(),
+        "install --locked --quiet stackaudit --version =0.2.0"
+    );
+    let (code, calls, _) = run_install("0.2.0", Some("stackaudit 0.2.0 (42 built-in checks)"));
+    assert_eq!(code, Some(0));
+    assert_eq!(calls, None, "a cached release is not built again");
+    let (_, calls, _) = run_install("0.2.0", Some("stackaudit 0.2.0-rc.1 (42 built-in checks)"));
+    assert!(calls.is_some(), "another version is replaced");
+}
