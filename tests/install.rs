@@ -227,3 +227,39 @@ fn every_manual_page_renders_without_warnings() {
         );
     }
 }
+
+#[test]
+fn the_fish_script_completes_with_descriptions() {
+    if !have("fish", "fish (Debian package fish)") {
+        return;
+    }
+    let (dir, path) = workdir();
+    let out = Command::new("fish")
+        .arg("--no-config")
+        .arg("-c")
+        .arg(
+            "stackaudit completions fish | source; complete -C 'stackaudit au'; \
+             complete -C 'stackaudit checks explain backup-rp'; complete -C 'stackaudit audit --tool hub'",
+        )
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .env_remove("STACKAUDIT_COMPLETE")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "audit\tAudit an inventory and report gaps",
+            "backup-rpo-exceeded\tRecovery point objective above policy",
+            "hubspot\tHubSpot Marketing Hub",
+        ],
+        "{stdout}"
+    );
+}
