@@ -4,11 +4,22 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCandidates;
+
+use crate::commands::completions::{check_id_candidates, tool_id_candidates};
+
+/// `stackaudit --version`: the version and the size of the built-in catalogue.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("STACKAUDIT_BUILTIN_CHECKS"),
+    " built-in checks)"
+);
 
 #[derive(Debug, Parser)]
 #[command(
     name = "stackaudit",
-    version,
+    version = VERSION,
     about = "Audit a marketing-technology stack inventory for integration, compliance, residency, security and contract gaps",
     after_help = "Exit codes: 0 success, 1 findings at or above --fail-on, 2 invalid input or usage error."
 )]
@@ -45,6 +56,9 @@ pub enum Command {
         /// Judge waiver lengths (policy.max_waiver_days) as of this day (YYYY-MM-DD); default today
         #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
         as_of: Option<jiff::civil::Date>,
+        /// Also check the [[waiver]] entries in this file (TOML, YAML or JSON), as `audit --waivers` reads them
+        #[arg(long, value_name = "FILE")]
+        waivers: Option<PathBuf>,
     },
     /// Write a starter inventory (TOML or YAML with comments, or JSON)
     Init {
@@ -94,6 +108,26 @@ pub enum Command {
         #[command(subcommand)]
         command: ChecksCommand,
     },
+    /// Print the shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(
+        after_help = "Load it:\n  source <(stackaudit completions bash)    # or zsh\n  \
+        stackaudit completions fish | source\nTab asks `stackaudit` on PATH, so check ids \
+        and the tool ids of ./stack.toml complete too."
+    )]
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+        /// A self-contained script: subcommands, options and fixed values, without check or tool ids
+        #[arg(long = "static")]
+        static_script: bool,
+    },
+    /// Write the manual pages (the top page, or one page per subcommand with --dir)
+    Man {
+        /// Write stackaudit.1 and one stackaudit-<subcommand>.1 per subcommand into this folder (created if missing)
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -119,7 +153,7 @@ pub struct AuditArgs {
     pub checks_dirs: Vec<PathBuf>,
 
     /// Audit only these tools (repeatable); stack-level checks still run
-    #[arg(long = "tool", value_name = "ID")]
+    #[arg(long = "tool", value_name = "ID", add = ArgValueCandidates::new(tool_id_candidates))]
     pub tools: Vec<String>,
 
     /// Write the report to this file instead of standard output (atomically)
@@ -279,6 +313,7 @@ pub enum ChecksCommand {
     /// Show everything about one check
     Explain {
         /// The check id, e.g. backup-rpo-exceeded
+        #[arg(add = ArgValueCandidates::new(check_id_candidates))]
         id: String,
         /// Also load definitions from this folder (repeatable)
         #[arg(long = "checks", value_name = "DIR")]
@@ -319,4 +354,16 @@ pub enum FailOn {
 pub fn parse_as_of(s: &str) -> Result<jiff::civil::Date, String> {
     crate::inventory::validate::parse_date(s)
         .map_err(|e| format!("`{s}` is not a date in the form YYYY-MM-DD ({e})"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_version_counts_the_builtin_catalogue() {
+        let checks = crate::checks::Catalogue::builtin().checks.len();
+        assert_eq!(
+            super::VERSION,
+            format!("{} ({checks} built-in checks)", env!("CARGO_PKG_VERSION"))
+        );
+    }
 }

@@ -5,10 +5,12 @@
 
 pub mod audit;
 pub mod checks;
+pub mod completions;
 pub mod diff;
 pub mod gate;
 pub mod graph;
 pub mod init;
+pub mod man;
 pub mod probe;
 pub mod schema;
 pub mod validate;
