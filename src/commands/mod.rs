@@ -6,8 +6,10 @@
 pub mod audit;
 pub mod checks;
 pub mod diff;
+pub mod discover;
 pub mod gate;
 pub mod graph;
+pub mod import;
 pub mod init;
 pub mod probe;
 pub mod schema;
