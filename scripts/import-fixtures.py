@@ -304,7 +304,8 @@ def okta():
         apps.append({
             "id": f"0oa{i:03d}xyz",
             "name": key if i % 2 else "bookmark" if mode == "BOOKMARK" else key,
-            "label": name if name != "Salesforce.com" else "Salesforce.com",
+            # "SEO Suite" matches the inventory's Semrush by its web address only.
+            "label": {"Semrush": "SEO Suite"}.get(name, name),
             "status": "ACTIVE",
             "created": "2025-03-0%dT10:00:00.000Z" % (i % 9 + 1),
             "signOnMode": mode,
@@ -331,7 +332,7 @@ def entra():
     for i, (name, url) in enumerate(APPS):
         if name == "Hotjar":
             continue
-        nm = {"Salesforce.com": "Salesforce", "Marketo": "Adobe Marketo Engage", "Zoom": "Zoom"}.get(name, name)
+        nm = {"Salesforce.com": "Salesforce", "Marketo": "Adobe Marketo Engage", "Semrush": "SEO Suite"}.get(name, name)
         rows.append([nm, f"{i:04d}-obj", f"{i:04d}-app", url or "", "2025-02-%02d" % (i % 28 + 1),
                      "Enterprise Application", "Yes", "Yes", str(5 + i)])
     rows.append(["Old Wiki", "9000-obj", "9000-app", "https://wiki.northwind.example", "2021-05-05",

@@ -348,6 +348,61 @@ pub fn parse_google(sheet: &Sheet) -> Result<IdpApps, String> {
     })
 }
 
+/// Reads an identity-provider export: Okta JSON (`.json`), or an Entra ID
+/// or Google Workspace CSV recognised by its header row.
+pub fn read(
+    path: &std::path::Path,
+    max_size: u64,
+) -> Result<IdpApps, crate::diagnostic::InputError> {
+    use crate::diagnostic::{Diagnostic, InputError};
+    let name = path.display().to_string();
+    let fail = |d: Diagnostic| InputError::single(name.clone(), d);
+    let json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if json {
+        let text = crate::inventory::read_bounded_text(path, max_size, "the --idp export")
+            .map_err(fail)?;
+        return parse_okta(text.trim_start_matches('\u{feff}')).map_err(|e| {
+            fail(Diagnostic::file(e).help(
+                "export the apps with `stackaudit discover --okta-domain DOMAIN -o apps.json` (or GET /api/v1/apps)",
+            ))
+        });
+    }
+    let mut bytes = Vec::new();
+    {
+        use std::io::Read as _;
+        let file = std::fs::File::open(path)
+            .map_err(|e| fail(Diagnostic::file(format!("cannot read the --idp export: {e}"))))?;
+        file.take(max_size.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| fail(Diagnostic::file(format!("cannot read the --idp export: {e}"))))?;
+    }
+    if bytes.len() as u64 > max_size {
+        return Err(fail(Diagnostic::file(format!(
+            "the --idp export is over the input size limit of {}",
+            crate::inventory::human_size(max_size)
+        ))));
+    }
+    let sheet = super::source::read_csv(bytes, None).map_err(|p| {
+        let d = Diagnostic::file(p.message);
+        fail(match p.help {
+            Some(h) => d.help(h),
+            None => d,
+        })
+    })?;
+    let parsed = match detect_csv(&sheet) {
+        Some(Provider::Entra) => parse_entra(&sheet),
+        Some(Provider::Google) => parse_google(&sheet),
+        _ => Err("not an identity-provider export: the header row is neither Entra ID's (Name, Object ID, Application ID…) nor Google Workspace's (App name, ID, Verified status…)".to_string()),
+    };
+    parsed.map_err(|e| {
+        fail(Diagnostic::file(e).help(
+            "give an Okta apps list (.json), an Entra ID \"Enterprise applications\" download or a Google Workspace connected-apps download (.csv)",
+        ))
+    })
+}
+
 /// The host of a URL or a bare host name, in lower case.
 pub fn host_of(s: &str) -> Option<String> {
     let s = s.trim();
