@@ -7,6 +7,7 @@ so they can be changed and made again:
     python3 -m venv /tmp/fixvenv
     /tmp/fixvenv/bin/pip install openpyxl==3.1.5 odfpy==1.4.1 msoffcrypto-tool==6.1.0
     /tmp/fixvenv/bin/python scripts/import-fixtures.py
+    /tmp/fixvenv/bin/python scripts/import-fixtures.py --bench /tmp/import-5000.xlsx   # BENCHMARKS.md
 
 The sheets are written the way people keep them: title rows and merged group
 headers above the real header, notes columns, blank rows, trailing spaces,
@@ -482,6 +483,26 @@ def bad():
     with open(os.path.join(BAD, "duplicates.csv"), "w", newline="") as f:
         f.write("Tool,Category,Owner\r\nHubSpot,MAP,jane\r\nGong,other,sam\r\nHUBSPOT ,map,joe\r\n")
 
+
+def bench(path, rows=5000):
+    """A 5,000-row tracker for BENCHMARKS.md (not committed)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Stack"
+    ws.append(["Tool", "Vendor", "Category", "Owner", "Annual cost (USD)", "Renewal", "DPA", "SSO",
+               "MFA", "SCIM", "SOC 2", "ISO expiry", "Data", "Hosting", "Website", "Notes"])
+    cats = ["CRM", "MAP", "analytics", "Live chat", "webinars", "CMS", "iPaaS", "Reporting", "Design"]
+    for i in range(rows):
+        ws.append([f"Tool {i}", f"Vendor {i % 300}", cats[i % len(cats)], f"owner{i % 40}@northwind.example",
+                   f"${(i % 90 + 1) * 1000:,}", D(2027, 1 + i % 12, 1 + i % 28), "yes" if i % 3 else "no",
+                   "✓", "y", "n/a", "Type II" if i % 2 else "TBD", D(2027, 6, 30), "PII, behavioural",
+                   "EU, US" if i % 2 else "Germany", f"tool{i}.example.com", "renewal under review" if i % 7 == 0 else None])
+    wb.save(path)
+
+
+if len(sys.argv) == 3 and sys.argv[1] == "--bench":
+    bench(sys.argv[2])
+    sys.exit(0)
 
 tracker()
 procurement()

@@ -7,9 +7,12 @@ use super::{CheckDef, Context, Evaluator, Finding};
 use crate::import::idp::{IdpApp, app_is_tool};
 use crate::inventory::model::{Status, Tool};
 
+/// The one stack-level check of the family: its findings are about apps, not tools.
+pub const UNLISTED_APP: &str = "inventory-unlisted-app";
+
 pub fn evaluator(id: &str) -> Option<Evaluator> {
     Some(match id {
-        "inventory-unlisted-app" => inventory_unlisted_app,
+        UNLISTED_APP => inventory_unlisted_app,
         "access-sso-unverified" => access_sso_unverified,
         "lifecycle-retiring-still-assigned" => lifecycle_retiring_still_assigned,
         _ => return None,
