@@ -99,15 +99,25 @@ fn tracker_with_merged_header_rows_notes_and_a_totals_row() {
     assert_eq!(c.renewal, day("2027-03-01"));
     assert_eq!(c.dpa, Some(true));
     let a = h.access.as_ref().unwrap();
-    assert_eq!((a.sso, a.mfa, a.scim), (Some(true), Some(true), Some(false)));
+    assert_eq!(
+        (a.sso, a.mfa, a.scim),
+        (Some(true), Some(true), Some(false))
+    );
     let soc2 = h.certifications.iter().find(|c| c.name == "soc2").unwrap();
     assert_eq!(soc2.soc2_type, Some(2));
-    let iso = h.certifications.iter().find(|c| c.name == "iso27001").unwrap();
+    let iso = h
+        .certifications
+        .iter()
+        .find(|c| c.name == "iso27001")
+        .unwrap();
     assert_eq!(iso.expires, day("2027-05-31"));
 
     let s = tool(&inv, "salesforce-sales-cloud");
     let c = s.contract.as_ref().unwrap();
-    assert_eq!((c.annual_cost, c.renewal), (Some(120000.0), day("2027-01-31")));
+    assert_eq!(
+        (c.annual_cost, c.renewal),
+        (Some(120000.0), day("2027-01-31"))
+    );
     assert_eq!(c.dpa, Some(true), "a TRUE cell");
     assert_eq!(s.access.as_ref().unwrap().scim, Some(true), "✓");
     assert_eq!(regions(s), ["us"], "United States");
@@ -125,16 +135,34 @@ fn tracker_with_merged_header_rows_notes_and_a_totals_row() {
     let d = tool(&inv, "drift");
     assert_eq!(d.status, Status::Retiring);
     assert_eq!(d.owner.as_deref(), Some("Marketing Ops"));
-    assert_eq!(d.contract.as_ref().unwrap().renewal, day("2026-12-31"), "Dec 31, 2026");
+    assert_eq!(
+        d.contract.as_ref().unwrap().renewal,
+        day("2026-12-31"),
+        "Dec 31, 2026"
+    );
     assert_eq!(d.access.as_ref().unwrap().scim, None, "-");
-    assert!(d.certifications.is_empty(), "SOC 2 yes without a type is a comment");
+    assert!(
+        d.certifications.is_empty(),
+        "SOC 2 yes without a type is a comment"
+    );
 
     let hj = tool(&inv, "hotjar");
-    assert_eq!(hj.contract.as_ref().unwrap().renewal, day("2026-12-31"), "serial 46387");
+    assert_eq!(
+        hj.contract.as_ref().unwrap().renewal,
+        day("2026-12-31"),
+        "serial 46387"
+    );
     assert_eq!(hj.contract.as_ref().unwrap().annual_cost, Some(3500.0));
     assert_eq!(regions(hj), ["ie"]);
     assert_eq!(tool(&inv, "canva").category.as_str(), "other");
-    assert_eq!(tool(&inv, "zoom-webinars").contract.as_ref().unwrap().renewal, day("2027-03-15"));
+    assert_eq!(
+        tool(&inv, "zoom-webinars")
+            .contract
+            .as_ref()
+            .unwrap()
+            .renewal,
+        day("2027-03-15")
+    );
     assert_eq!(tool(&inv, "zoom-webinars").category.as_str(), "webinar");
 }
 
@@ -146,7 +174,9 @@ fn the_rendered_inventory_keeps_notes_and_says_what_it_mapped() {
     assert!(text.contains("# Note: Renewal under negotiation – ask for multi-year"));
     assert!(text.contains("category = \"chat\"  # written \"Live chat\""));
     assert!(text.contains("# SOC 2: the sheet says yes but not which type"));
-    assert!(stderr(&o).contains("category \"Design\" is not one stackaudit knows; imported as `other`"));
+    assert!(
+        stderr(&o).contains("category \"Design\" is not one stackaudit knows; imported as `other`")
+    );
     assert!(stderr(&o).contains("\"Total\" looks like a totals row"));
 }
 
@@ -160,17 +190,42 @@ fn procurement_export_with_mixed_currencies() {
     assert_eq!(cost("hubspot-marketing-hub"), (48000.0, "USD".into()));
     assert_eq!(cost("semrush"), (12000.0, "EUR".into()));
     assert_eq!(cost("6sense"), (30000.0, "GBP".into()));
-    assert_eq!(cost("typeform"), (12000.0, "EUR".into()), "12.000 € with no currency cell");
+    assert_eq!(
+        cost("typeform"),
+        (12000.0, "EUR".into()),
+        "12.000 € with no currency cell"
+    );
     assert_eq!(cost("mailchimp-transactional"), (1800.0, "USD".into()));
     assert_eq!(cost("vimeo"), (4800.0, "CHF".into()));
     assert_eq!(cost("twilio-segment"), (60000.0, "USD".into()));
     assert_eq!(cost("miro"), (9600.0, "EUR".into()));
-    assert_eq!(tool(&inv, "6sense").vendor.as_deref(), Some("6sense Insights, Inc."));
+    assert_eq!(
+        tool(&inv, "6sense").vendor.as_deref(),
+        Some("6sense Insights, Inc.")
+    );
     assert_eq!(tool(&inv, "twilio-segment").category.as_str(), "cdp");
-    assert_eq!(tool(&inv, "mailchimp-transactional").category.as_str(), "email");
-    assert_eq!(tool(&inv, "mailchimp-transactional").contract.as_ref().unwrap().renewal, day("2027-01-15"));
-    assert_eq!(tool(&inv, "miro").contract.as_ref().unwrap().renewal, None, "TBD");
-    assert_eq!(tool(&inv, "vimeo").contract.as_ref().unwrap().dpa, None, "n/a");
+    assert_eq!(
+        tool(&inv, "mailchimp-transactional").category.as_str(),
+        "email"
+    );
+    assert_eq!(
+        tool(&inv, "mailchimp-transactional")
+            .contract
+            .as_ref()
+            .unwrap()
+            .renewal,
+        day("2027-01-15")
+    );
+    assert_eq!(
+        tool(&inv, "miro").contract.as_ref().unwrap().renewal,
+        None,
+        "TBD"
+    );
+    assert_eq!(
+        tool(&inv, "vimeo").contract.as_ref().unwrap().dpa,
+        None,
+        "n/a"
+    );
     assert_eq!(inv.tools.len(), 8);
 }
 
@@ -179,7 +234,15 @@ fn every_sheet_with_a_tool_list_of_a_workbook() {
     let inv = import("multi-sheet.xlsx", &[]);
     assert_eq!(
         ids(&inv),
-        ["marketo-engage", "optimizely", "contentful", "sprout-social", "outreach", "linkedin-sales-navigator", "clari"]
+        [
+            "marketo-engage",
+            "optimizely",
+            "contentful",
+            "sprout-social",
+            "outreach",
+            "linkedin-sales-navigator",
+            "clari"
+        ]
     );
     let m = tool(&inv, "marketo-engage");
     assert_eq!(m.category.as_str(), "marketing-automation", "MAP");
@@ -188,28 +251,58 @@ fn every_sheet_with_a_tool_list_of_a_workbook() {
     assert_eq!(regions(tool(&inv, "optimizely")), ["us"], "us-east-1");
     assert_eq!(tool(&inv, "optimizely").status, Status::Evaluating);
     assert_eq!(regions(tool(&inv, "contentful")), ["eu"], "eu-west-1");
-    assert_eq!(tool(&inv, "linkedin-sales-navigator").contract.as_ref().unwrap().annual_cost, Some(25000.0));
+    assert_eq!(
+        tool(&inv, "linkedin-sales-navigator")
+            .contract
+            .as_ref()
+            .unwrap()
+            .annual_cost,
+        Some(25000.0)
+    );
     assert_eq!(tool(&inv, "clari").category.as_str(), "bi", "Reporting");
 
     // --sheet reads one sheet only.
     let sales = import("multi-sheet.xlsx", &["--sheet", "Sales"]);
-    assert_eq!(ids(&sales), ["outreach", "linkedin-sales-navigator", "clari"]);
-    let o = run(&["import", fixture("multi-sheet.xlsx").to_str().unwrap(), "--sheet", "Finance"]);
+    assert_eq!(
+        ids(&sales),
+        ["outreach", "linkedin-sales-navigator", "clari"]
+    );
+    let o = run(&[
+        "import",
+        fixture("multi-sheet.xlsx").to_str().unwrap(),
+        "--sheet",
+        "Finance",
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("the workbook has no sheet \"Finance\""), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the workbook has no sheet \"Finance\""),
+        "{}",
+        stderr(&o)
+    );
     assert!(stderr(&o).contains("\"Read me\", \"Marketing\", \"Sales\", \"Lists\""));
 }
 
 #[test]
 fn an_ods_spreadsheet() {
     let inv = import("stack.ods", &[]);
-    assert_eq!(ids(&inv), ["webflow", "intercom", "mixpanel", "hootsuite", "google-ads"]);
+    assert_eq!(
+        ids(&inv),
+        ["webflow", "intercom", "mixpanel", "hootsuite", "google-ads"]
+    );
     let w = tool(&inv, "webflow");
     assert_eq!(w.contract.as_ref().unwrap().renewal, day("2027-04-30"));
     assert_eq!(w.contract.as_ref().unwrap().annual_cost, Some(9000.0));
     assert_eq!(w.access.as_ref().unwrap().sso, Some(true));
     assert_eq!(regions(tool(&inv, "intercom")), ["us", "eu"]);
-    assert_eq!(tool(&inv, "mixpanel").contract.as_ref().unwrap().currency.as_deref(), Some("USD"));
+    assert_eq!(
+        tool(&inv, "mixpanel")
+            .contract
+            .as_ref()
+            .unwrap()
+            .currency
+            .as_deref(),
+        Some("USD")
+    );
     assert_eq!(tool(&inv, "google-ads").category.as_str(), "advertising");
     assert_eq!(regions(tool(&inv, "google-ads")), ["global"]);
     assert!(tool(&inv, "hootsuite").contract.is_none());
@@ -222,33 +315,76 @@ fn a_semicolon_csv_with_a_byte_order_mark_and_day_first_dates() {
     assert_eq!(o.status.code(), Some(2));
     assert!(o.stdout.is_empty(), "nothing is written");
     assert!(
-        stderr(&o).contains("semicolon-bom.csv:E5: error: cannot read \"01/02/2027\" as a date (column \"Renewal\")"),
+        stderr(&o).contains(
+            "semicolon-bom.csv:E5: error: cannot read \"01/02/2027\" as a date (column \"Renewal\")"
+        ),
         "{}",
         stderr(&o)
     );
     assert!(stderr(&o).contains("--date-format dmy"));
     let inv = import("semicolon-bom.csv", &["--date-format", "dmy"]);
-    assert_eq!(ids(&inv), ["brevo", "usercentrics", "piwik-pro", "pipedrive", "livestorm"]);
+    assert_eq!(
+        ids(&inv),
+        [
+            "brevo",
+            "usercentrics",
+            "piwik-pro",
+            "pipedrive",
+            "livestorm"
+        ]
+    );
     let b = tool(&inv, "brevo");
     assert_eq!(b.contract.as_ref().unwrap().annual_cost, Some(12000.0));
-    assert_eq!(b.contract.as_ref().unwrap().currency.as_deref(), Some("EUR"));
+    assert_eq!(
+        b.contract.as_ref().unwrap().currency.as_deref(),
+        Some("EUR")
+    );
     assert_eq!(b.contract.as_ref().unwrap().renewal, day("2026-12-31"));
     assert_eq!(b.access.as_ref().unwrap().sso, Some(true), "Ja");
-    assert_eq!(b.category.as_str(), "marketing-automation", "Email marketing");
+    assert_eq!(
+        b.category.as_str(),
+        "marketing-automation",
+        "Email marketing"
+    );
     assert_eq!(b.trust_url.as_deref(), Some("https://www.brevo.com/legal/"));
-    assert_eq!(tool(&inv, "usercentrics").contract.as_ref().unwrap().annual_cost, Some(4500.5));
-    assert_eq!(tool(&inv, "piwik-pro").contract.as_ref().unwrap().renewal, day("2027-02-01"));
+    assert_eq!(
+        tool(&inv, "usercentrics")
+            .contract
+            .as_ref()
+            .unwrap()
+            .annual_cost,
+        Some(4500.5)
+    );
+    assert_eq!(
+        tool(&inv, "piwik-pro").contract.as_ref().unwrap().renewal,
+        day("2027-02-01")
+    );
     assert_eq!(regions(tool(&inv, "pipedrive")), ["ee"]);
     let mdy = import("semicolon-bom.csv", &["--date-format", "mdy"]);
-    assert_eq!(tool(&mdy, "piwik-pro").contract.as_ref().unwrap().renewal, day("2027-01-02"));
+    assert_eq!(
+        tool(&mdy, "piwik-pro").contract.as_ref().unwrap().renewal,
+        day("2027-01-02")
+    );
 }
 
 #[test]
 fn identity_provider_exports_import_as_tools_with_sso() {
-    for (file, count) in [("okta-apps.json", 51), ("entra-apps.csv", 51), ("google-apps.csv", 51)] {
+    for (file, count) in [
+        ("okta-apps.json", 51),
+        ("entra-apps.csv", 51),
+        ("google-apps.csv", 51),
+    ] {
         let inv = import(file, &[]);
-        assert_eq!(inv.tools.len(), count, "{file}: built-in and deactivated apps are left out");
-        assert!(inv.tools.iter().all(|t| t.access.as_ref().unwrap().sso == Some(true)));
+        assert_eq!(
+            inv.tools.len(),
+            count,
+            "{file}: built-in and deactivated apps are left out"
+        );
+        assert!(
+            inv.tools
+                .iter()
+                .all(|t| t.access.as_ref().unwrap().sso == Some(true))
+        );
         assert!(inv.tool("okta-admin-console").is_none() && inv.tool("old-wiki").is_none());
         assert!(inv.tool("gong").is_some());
     }
@@ -260,21 +396,43 @@ fn print_map_writes_a_mapping_that_map_reads_back() {
     let o = run(&["import", "--print-map", src.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let map = String::from_utf8(o.stdout.clone()).unwrap();
-    assert!(map.contains("\"Annual Cost (USD)\" = \"contract.annual_cost\""), "{map}");
+    assert!(
+        map.contains("\"Annual Cost (USD)\" = \"contract.annual_cost\""),
+        "{map}"
+    );
     assert!(map.contains("\"SSO?\" = \"access.sso\""));
     assert!(map.contains("# sheet \"Stack\", header row 3"));
     // Rename a column's key in the mapping: Vendor becomes a label.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("map.toml");
-    std::fs::write(&path, map.replace("\"Vendor\" = \"vendor\"", "\"Vendor\" = \"labels.supplier\"")).unwrap();
+    std::fs::write(
+        &path,
+        map.replace(
+            "\"Vendor\" = \"vendor\"",
+            "\"Vendor\" = \"labels.supplier\"",
+        ),
+    )
+    .unwrap();
     let inv = import("tracker.xlsx", &["--map", path.to_str().unwrap()]);
     let h = tool(&inv, "hubspot-marketing-hub");
     assert_eq!(h.vendor, None);
-    assert_eq!(h.labels.get("supplier").map(String::as_str), Some("HubSpot, Inc."));
+    assert_eq!(
+        h.labels.get("supplier").map(String::as_str),
+        Some("HubSpot, Inc.")
+    );
     std::fs::write(&path, "[columns]\n\"Vendor\" = \"vendr\"\n").unwrap();
-    let o = run(&["import", src.to_str().unwrap(), "--map", path.to_str().unwrap()]);
+    let o = run(&[
+        "import",
+        src.to_str().unwrap(),
+        "--map",
+        path.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("did you mean `vendor`?"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("did you mean `vendor`?"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// Lines of `old` appear in `new` in order: `new` only adds.
@@ -289,7 +447,10 @@ fn only_additions(old: &str, new: &str) -> Vec<String> {
         }
     }
     let missing: Vec<&str> = old_lines.collect();
-    assert!(missing.is_empty(), "lines of the original were changed or lost: {missing:?}\n---\n{new}");
+    assert!(
+        missing.is_empty(),
+        "lines of the original were changed or lost: {missing:?}\n---\n{new}"
+    );
     added
 }
 
@@ -327,23 +488,47 @@ fn into_adds_tools_and_fills_missing_keys_and_changes_nothing_else() {
     let stack = dir.path().join("stack.toml");
     std::fs::write(&stack, EXISTING).unwrap();
     let src = fixture("tracker.xlsx");
-    let o = run(&["import", src.to_str().unwrap(), "--into", stack.to_str().unwrap()]);
+    let o = run(&[
+        "import",
+        src.to_str().unwrap(),
+        "--into",
+        stack.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let merged = std::fs::read_to_string(&stack).unwrap();
     let added = only_additions(EXISTING, &merged);
     assert!(added.iter().any(|l| l == "id = \"gong\""));
-    assert!(added.iter().any(|l| l == "dpa = true"), "filled into [tool.contract]");
-    assert!(!added.iter().any(|l| l.starts_with("owner = \"jane")), "an existing owner is kept");
+    assert!(
+        added.iter().any(|l| l == "dpa = true"),
+        "filled into [tool.contract]"
+    );
+    assert!(
+        !added.iter().any(|l| l.starts_with("owner = \"jane")),
+        "an existing owner is kept"
+    );
     assert!(!added.iter().any(|l| l.starts_with("annual_cost = 48000")));
     let err = stderr(&o);
-    assert!(err.contains("added 6 tools: salesforce-sales-cloud, gong, drift, hotjar, canva, zoom-webinars"), "{err}");
+    assert!(
+        err.contains(
+            "added 6 tools: salesforce-sales-cloud, gong, drift, hotjar, canva, zoom-webinars"
+        ),
+        "{err}"
+    );
     assert!(err.contains("hubspot: filled vendor, status, data, regions, url, contract.currency, contract.dpa, access.sso, access.mfa, access.scim, certifications.soc2, certifications.iso27001"), "{err}");
     assert!(err.contains("hubspot: left owner = \"marketing-ops@northwind.example\" alone (the source says \"jane.doe@northwind.example\")"), "{err}");
-    assert!(err.contains("hubspot: left contract.annual_cost = 50000 alone (the source says 48000)"), "{err}");
+    assert!(
+        err.contains("hubspot: left contract.annual_cost = 50000 alone (the source says 48000)"),
+        "{err}"
+    );
     let v = run(&["validate", stack.to_str().unwrap()]);
     assert!(v.status.success(), "{}\n{merged}", stderr(&v));
     // A second run finds everything there: the file does not change.
-    let o = run(&["import", src.to_str().unwrap(), "--into", stack.to_str().unwrap()]);
+    let o = run(&[
+        "import",
+        src.to_str().unwrap(),
+        "--into",
+        stack.to_str().unwrap(),
+    ]);
     assert!(o.status.success());
     assert_eq!(std::fs::read_to_string(&stack).unwrap(), merged);
     assert!(stderr(&o).contains("added no tools"));
@@ -365,12 +550,32 @@ fn into_with_an_identity_provider_export_adds_the_unlisted_apps() {
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(&stack).unwrap(), original, "-o leaves STACK alone");
+    assert_eq!(
+        std::fs::read_to_string(&stack).unwrap(),
+        original,
+        "-o leaves STACK alone"
+    );
     let merged = std::fs::read_to_string(&out).unwrap();
     only_additions(&original, &merged);
-    let audit = run(&["audit", out.to_str().unwrap(), "--idp", fixture("okta-apps.json").to_str().unwrap(), "-f", "json", "--as-of", "2026-12-01", "--fail-on", "never"]);
+    let audit = run(&[
+        "audit",
+        out.to_str().unwrap(),
+        "--idp",
+        fixture("okta-apps.json").to_str().unwrap(),
+        "-f",
+        "json",
+        "--as-of",
+        "2026-12-01",
+        "--fail-on",
+        "never",
+    ]);
     let report: serde_json::Value = serde_json::from_slice(&audit.stdout).unwrap();
-    let unlisted = report["findings"].as_array().unwrap().iter().filter(|f| f["check"] == "inventory-unlisted-app").count();
+    let unlisted = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "inventory-unlisted-app")
+        .count();
     assert_eq!(unlisted, 0, "after --into every app is listed");
 }
 
@@ -410,13 +615,20 @@ fn unlisted(export: &str) -> (Vec<String>, Vec<(String, String)>) {
 fn audit_idp_reports_exactly_the_unlisted_apps_of_each_provider() {
     for export in ["okta-apps.json", "entra-apps.csv", "google-apps.csv"] {
         let (apps, others) = unlisted(export);
-        assert_eq!(apps, ["Calendly", "Gong", "Grammarly Business", "Loom", "Notion"], "{export}");
+        assert_eq!(
+            apps,
+            ["Calendly", "Gong", "Grammarly Business", "Loom", "Notion"],
+            "{export}"
+        );
         assert_eq!(
             others,
             [
                 ("access-sso-unverified".to_string(), "ga4".to_string()),
                 ("access-sso-unverified".to_string(), "hotjar".to_string()),
-                ("lifecycle-retiring-still-assigned".to_string(), "drift".to_string()),
+                (
+                    "lifecycle-retiring-still-assigned".to_string(),
+                    "drift".to_string()
+                ),
             ],
             "{export}"
         );
@@ -425,10 +637,23 @@ fn audit_idp_reports_exactly_the_unlisted_apps_of_each_provider() {
 
 #[test]
 fn without_idp_the_idp_checks_do_not_run() {
-    let o = run(&["audit", fixture("idp-stack.toml").to_str().unwrap(), "-f", "junit", "--as-of", "2026-12-01"]);
+    let o = run(&[
+        "audit",
+        fixture("idp-stack.toml").to_str().unwrap(),
+        "-f",
+        "junit",
+        "--as-of",
+        "2026-12-01",
+    ]);
     let xml = String::from_utf8(o.stdout).unwrap();
-    for id in ["inventory-unlisted-app", "access-sso-unverified", "lifecycle-retiring-still-assigned"] {
-        let at = xml.find(&format!("<testcase name=\"{id}\"")).unwrap_or_else(|| panic!("{id} missing"));
+    for id in [
+        "inventory-unlisted-app",
+        "access-sso-unverified",
+        "lifecycle-retiring-still-assigned",
+    ] {
+        let at = xml
+            .find(&format!("<testcase name=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id} missing"));
         let case = &xml[at..at + 300.min(xml.len() - at)];
         assert!(
             case.contains("not run: no identity-provider app list was given (--idp EXPORT)"),
@@ -451,16 +676,30 @@ fn bad_inputs_fail_with_their_address() {
     assert!(bad("empty-sheet.xlsx").contains("empty-sheet.xlsx:Tools: error: the sheet is empty"));
     assert!(bad("no-header.xlsx").contains("no-header.xlsx:Tools: error: no header row found"));
     let dup = bad("duplicates.csv");
-    assert!(dup.contains("duplicates.csv:A4: error: \"HUBSPOT\" is listed twice (first in row 2)"), "{dup}");
+    assert!(
+        dup.contains("duplicates.csv:A4: error: \"HUBSPOT\" is listed twice (first in row 2)"),
+        "{dup}"
+    );
     let f = bad("formulas.xlsx");
-    assert!(f.contains("formulas.xlsx:Tools!C3: error: cell holds the formula `=B7*12` with no saved result"), "{f}");
+    assert!(
+        f.contains(
+            "formulas.xlsx:Tools!C3: error: cell holds the formula `=B7*12` with no saved result"
+        ),
+        "{f}"
+    );
     assert!(f.contains("formulas.xlsx:Tools!C4: error"), "{f}");
     let p = bad("password.xlsx");
-    assert!(p.contains("error: the workbook is password-protected (encrypted)"), "{p}");
+    assert!(
+        p.contains("error: the workbook is password-protected (encrypted)"),
+        "{p}"
+    );
     let b = bad("binary.csv");
     assert!(b.contains("it is binary data, not CSV text"), "{b}");
     let rows = bad("last-row.xlsx");
-    assert!(rows.contains("last-row.xlsx:Tools: error: the sheet has more than 100000 rows"), "{rows}");
+    assert!(
+        rows.contains("last-row.xlsx:Tools: error: the sheet has more than 100000 rows"),
+        "{rows}"
+    );
 }
 
 #[test]
@@ -474,7 +713,10 @@ fn every_unreadable_cell_is_reported_at_once() {
     ] {
         assert!(err.contains(line), "missing {line:?} in\n{err}");
     }
-    assert!(err.contains("help: accepted: a date cell, 2026-12-31"), "{err}");
+    assert!(
+        err.contains("help: accepted: a date cell, 2026-12-31"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -490,11 +732,20 @@ fn keep_going_writes_what_it_could_and_lists_the_rest() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = std::fs::read_to_string(&out).unwrap();
-    assert!(text.contains("# Not imported: C2: cannot read \"Q3 2026\" as a date"), "{text}");
-    assert!(text.contains("# Not imported: Tools row 3: \"hubspot\" is listed twice"), "{text}");
+    assert!(
+        text.contains("# Not imported: C2: cannot read \"Q3 2026\" as a date"),
+        "{text}"
+    );
+    assert!(
+        text.contains("# Not imported: Tools row 3: \"hubspot\" is listed twice"),
+        "{text}"
+    );
     let inv = load(&out, &LoadOptions::default()).unwrap();
     assert_eq!(ids(&inv), ["hubspot", "gong"]);
-    assert_eq!(inv.tools[0].contract.as_ref().unwrap().annual_cost, Some(48000.0));
+    assert_eq!(
+        inv.tools[0].contract.as_ref().unwrap().annual_cost,
+        Some(48000.0)
+    );
     assert_eq!(inv.tools[0].contract.as_ref().unwrap().renewal, None);
 }
 
@@ -509,14 +760,22 @@ fn a_million_row_csv_and_a_100_mb_file_are_refused_without_reading_them_whole() 
     std::fs::write(&csv, text).unwrap();
     let o = run(&["import", csv.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("the sheet has more than 100000 rows"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the sheet has more than 100000 rows"),
+        "{}",
+        stderr(&o)
+    );
 
     let big = dir.path().join("big.xlsx");
     let f = std::fs::File::create(&big).unwrap();
     f.set_len(100 * 1024 * 1024).unwrap();
     let o = run(&["import", big.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("big.xlsx: error: the file is over the input size limit of 64 MiB"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("big.xlsx: error: the file is over the input size limit of 64 MiB"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -529,6 +788,12 @@ fn an_existing_output_is_not_replaced_without_force() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--into"), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep me");
-    let o = run(&["import", src.to_str().unwrap(), "-o", out.to_str().unwrap(), "--force"]);
+    let o = run(&[
+        "import",
+        src.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
     assert!(o.status.success());
 }

@@ -170,7 +170,10 @@ mod tests {
         ]
         .concat()
         .replace("name = \"zoom\"\n", "")
-        .replace("[[tool]]\nid = \"zoom\"\ncategory", "[[tool]]\nid = \"zoom\"\ncategory");
+        .replace(
+            "[[tool]]\nid = \"zoom\"\ncategory",
+            "[[tool]]\nid = \"zoom\"\ncategory",
+        );
         let apps = vec![
             app("Zoom", None),
             app("SFDC Production", Some("https://login.salesforce.com")),
@@ -199,7 +202,10 @@ mod tests {
         .concat();
         let apps = || vec![app("gong", None), app("drift", None)];
         assert_eq!(run("access-sso-unverified", &stack, apps()), ["hotjar"]);
-        assert_eq!(run("lifecycle-retiring-still-assigned", &stack, apps()), ["drift"]);
+        assert_eq!(
+            run("lifecycle-retiring-still-assigned", &stack, apps()),
+            ["drift"]
+        );
         let unassigned = vec![IdpApp {
             assigned: Some(0),
             ..app("drift", None)

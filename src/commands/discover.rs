@@ -37,7 +37,12 @@ pub fn run(args: DiscoverArgs) -> Result<u8> {
     match &args.output {
         Some(path) => {
             write_atomically(path, &bytes)?;
-            eprintln!("{} apps from {} written to {}", apps.len(), args.okta_domain, path.display());
+            eprintln!(
+                "{} apps from {} written to {}",
+                apps.len(),
+                args.okta_domain,
+                path.display()
+            );
         }
         None => write_stdout(&bytes)?,
     }

@@ -10,7 +10,9 @@ use crate::import::values::DateOrder;
 use crate::import::{self, ImportOptions, Kind};
 use crate::inventory::source::Format;
 use crate::inventory::{self, LoadOptions};
-use crate::output::{EXIT_INVALID, EXIT_OK, Input, refuse_overwriting_inputs, write_atomically, write_stdout};
+use crate::output::{
+    EXIT_INVALID, EXIT_OK, Input, refuse_overwriting_inputs, write_atomically, write_stdout,
+};
 
 impl From<ImportFrom> for Kind {
     fn from(from: ImportFrom) -> Kind {
@@ -122,10 +124,14 @@ pub fn run(args: ImportArgs, load: &LoadOptions) -> Result<u8> {
         .unwrap_or_else(|| source.clone());
     let (text, report) = match &args.into {
         Some(into) => {
-            let existing = inventory::read_bounded_text(into, load.max_input_size, "the --into inventory")
-                .map_err(|d| InputError::single(shown(into), d))?;
+            let existing =
+                inventory::read_bounded_text(into, load.max_input_size, "the --into inventory")
+                    .map_err(|d| InputError::single(shown(into), d))?;
             if Format::from_path(into) != Some(Format::Toml) {
-                anyhow::bail!("--into takes a TOML inventory; {} is not a .toml file", into.display());
+                anyhow::bail!(
+                    "--into takes a TOML inventory; {} is not a .toml file",
+                    into.display()
+                );
             }
             // Only a valid inventory is merged into: its problems are not the import's.
             inventory::load_str(&existing, Format::Toml, &shown(into))?;
@@ -137,7 +143,9 @@ pub fn run(args: ImportArgs, load: &LoadOptions) -> Result<u8> {
     };
     // What is written must be an inventory that `validate` accepts.
     if let Err(e) = inventory::load_str(&text, Format::Toml, "the imported inventory") {
-        anyhow::bail!("internal error: the imported inventory does not validate; please report this:\n{e}");
+        anyhow::bail!(
+            "internal error: the imported inventory does not validate; please report this:\n{e}"
+        );
     }
     let target = args.output.as_ref().or(args.into.as_ref());
     match target {

@@ -114,15 +114,38 @@ const HEADERS: &[(Target, &[&str])] = &[
     ),
     (
         Target::Vendor,
-        &["vendor", "vendorname", "supplier", "company", "provider", "publisher", "manufacturer"],
+        &[
+            "vendor",
+            "vendorname",
+            "supplier",
+            "company",
+            "provider",
+            "publisher",
+            "manufacturer",
+        ],
     ),
     (
         Target::Category,
-        &["category", "type", "tooltype", "function", "usecase", "kind", "toolcategory"],
+        &[
+            "category",
+            "type",
+            "tooltype",
+            "function",
+            "usecase",
+            "kind",
+            "toolcategory",
+        ],
     ),
     (
         Target::Status,
-        &["status", "lifecycle", "lifecyclestatus", "state", "stage", "toolstatus"],
+        &[
+            "status",
+            "lifecycle",
+            "lifecyclestatus",
+            "state",
+            "stage",
+            "toolstatus",
+        ],
     ),
     (
         Target::Owner,
@@ -141,7 +164,15 @@ const HEADERS: &[(Target, &[&str])] = &[
     ),
     (
         Target::Data,
-        &["data", "datatypes", "dataclasses", "datastored", "datacategories", "personaldata", "datatype"],
+        &[
+            "data",
+            "datatypes",
+            "dataclasses",
+            "datastored",
+            "datacategories",
+            "personaldata",
+            "datatype",
+        ],
     ),
     (
         Target::Regions,
@@ -162,13 +193,32 @@ const HEADERS: &[(Target, &[&str])] = &[
     ),
     (
         Target::Url,
-        &["url", "website", "web", "homepage", "site", "link", "websiteurl", "producturl"],
+        &[
+            "url",
+            "website",
+            "web",
+            "homepage",
+            "site",
+            "link",
+            "websiteurl",
+            "producturl",
+        ],
     ),
     (
         Target::TrustUrl,
-        &["trustpage", "trusturl", "trustcenter", "trustcentre", "securitypage", "trustportal"],
+        &[
+            "trustpage",
+            "trusturl",
+            "trustcenter",
+            "trustcentre",
+            "securitypage",
+            "trustportal",
+        ],
     ),
-    (Target::IdpApp, &["idpapp", "oktaapp", "ssoapp", "idpappname"]),
+    (
+        Target::IdpApp,
+        &["idpapp", "oktaapp", "ssoapp", "idpappname"],
+    ),
     (
         Target::AnnualCost,
         &[
@@ -188,7 +238,10 @@ const HEADERS: &[(Target, &[&str])] = &[
             "amount",
         ],
     ),
-    (Target::Currency, &["currency", "ccy", "cur", "currencycode"]),
+    (
+        Target::Currency,
+        &["currency", "ccy", "cur", "currencycode"],
+    ),
     (
         Target::Renewal,
         &[
@@ -205,29 +258,70 @@ const HEADERS: &[(Target, &[&str])] = &[
     ),
     (
         Target::Dpa,
-        &["dpa", "dpasigned", "dataprocessingagreement", "gdprdpa", "dpainplace"],
+        &[
+            "dpa",
+            "dpasigned",
+            "dataprocessingagreement",
+            "gdprdpa",
+            "dpainplace",
+        ],
     ),
     (
         Target::Sso,
-        &["sso", "singlesignon", "saml", "ssoenabled", "ssosaml", "samlsso"],
+        &[
+            "sso",
+            "singlesignon",
+            "saml",
+            "ssoenabled",
+            "ssosaml",
+            "samlsso",
+        ],
     ),
     (
         Target::Mfa,
-        &["mfa", "2fa", "twofactor", "multifactor", "mfaenforced", "multifactorauthentication"],
+        &[
+            "mfa",
+            "2fa",
+            "twofactor",
+            "multifactor",
+            "mfaenforced",
+            "multifactorauthentication",
+        ],
     ),
     (
         Target::Scim,
-        &["scim", "provisioning", "userprovisioning", "scimprovisioning"],
+        &[
+            "scim",
+            "provisioning",
+            "userprovisioning",
+            "scimprovisioning",
+        ],
     ),
     (
         Target::Soc2,
-        &["soc2", "soc2type", "soc2report", "soc2typeiorii", "soc2reporttype", "soc"],
+        &[
+            "soc2",
+            "soc2type",
+            "soc2report",
+            "soc2typeiorii",
+            "soc2reporttype",
+            "soc",
+        ],
     ),
     (
         Target::Soc2ReportDate,
-        &["soc2reportdate", "soc2date", "soc2periodend", "soc2reportperiodend", "soc2reportend"],
+        &[
+            "soc2reportdate",
+            "soc2date",
+            "soc2periodend",
+            "soc2reportperiodend",
+            "soc2reportend",
+        ],
     ),
-    (Target::Iso27001, &["iso27001", "iso", "iso27001certified", "iso27k"]),
+    (
+        Target::Iso27001,
+        &["iso27001", "iso", "iso27001certified", "iso27k"],
+    ),
     (
         Target::Iso27001Expires,
         &[
@@ -241,7 +335,10 @@ const HEADERS: &[(Target, &[&str])] = &[
             "isoexpirydate",
         ],
     ),
-    (Target::Notes, &["notes", "note", "comments", "comment", "remarks"]),
+    (
+        Target::Notes,
+        &["notes", "note", "comments", "comment", "remarks"],
+    ),
 ];
 
 /// A header reduced to lower-case letters and digits.
@@ -313,7 +410,9 @@ impl Mapping {
             }
         }
         let Some(cols) = table.get("columns").and_then(|v| v.as_table()) else {
-            return Err("no [columns] table; write `[columns]` then `\"Header\" = \"key\"` lines".into());
+            return Err(
+                "no [columns] table; write `[columns]` then `\"Header\" = \"key\"` lines".into(),
+            );
         };
         for (header, target) in cols {
             let Some(name) = target.as_str() else {
@@ -436,7 +535,10 @@ mod tests {
 
     #[test]
     fn a_mapping_names_keys_and_rejects_unknown_ones() {
-        let m = Mapping::parse("[columns]\n\"Tool name (official)\" = \"name\"\n\"Team\" = \"labels.team\"\n").unwrap();
+        let m = Mapping::parse(
+            "[columns]\n\"Tool name (official)\" = \"name\"\n\"Team\" = \"labels.team\"\n",
+        )
+        .unwrap();
         assert_eq!(m.columns["toolnameofficial"], Target::Name);
         assert_eq!(m.columns["team"], Target::Label("team".into()));
         let err = Mapping::parse("[columns]\n\"X\" = \"contract.renewel\"\n").unwrap_err();

@@ -128,8 +128,8 @@ fn lower_words(s: &str) -> String {
 
 /// Reads an Okta apps list: a JSON array of app objects.
 pub fn parse_okta(text: &str) -> Result<IdpApps, String> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| format!("not an Okta apps list (JSON): {e}"))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| format!("not an Okta apps list (JSON): {e}"))?;
     let list = match &value {
         Value::Array(list) => list,
         Value::Object(o) => match o.get("apps") {
@@ -156,13 +156,15 @@ pub fn parse_okta(text: &str) -> Result<IdpApps, String> {
             return Err(format!("app {}: has no `label`", i + 1));
         };
         let key = obj.get("name").and_then(Value::as_str).unwrap_or("");
-        let status = obj.get("status").and_then(Value::as_str).unwrap_or("ACTIVE");
+        let status = obj
+            .get("status")
+            .and_then(Value::as_str)
+            .unwrap_or("ACTIVE");
         let mut urls = Vec::new();
         if let Some(settings) = obj.get("settings") {
             collect_urls(settings, &mut urls, 0);
         }
-        let builtin = OKTA_BUILTIN_NAMES.contains(&key)
-            || lower_words(label).starts_with("okta ");
+        let builtin = OKTA_BUILTIN_NAMES.contains(&key) || lower_words(label).starts_with("okta ");
         apps.push(IdpApp {
             name: values::clean(label),
             urls,
@@ -230,7 +232,12 @@ pub fn detect_csv(sheet: &Sheet) -> Option<Provider> {
             return Some(Provider::Entra);
         }
         if has(&["appname", "applicationname"])
-            && has(&["verifiedstatus", "verificationstatus", "clientid", "oauthclientid"])
+            && has(&[
+                "verifiedstatus",
+                "verificationstatus",
+                "clientid",
+                "oauthclientid",
+            ])
         {
             return Some(Provider::Google);
         }
@@ -256,7 +263,12 @@ pub fn parse_entra(sheet: &Sheet) -> Result<IdpApps, String> {
     let kind = col(header, &["applicationtype", "apptype", "type"]);
     let enabled = col(
         header,
-        &["enabledforuserstosignin", "accountenabled", "enabled", "enabledforsignin"],
+        &[
+            "enabledforuserstosignin",
+            "accountenabled",
+            "enabled",
+            "enabledforsignin",
+        ],
     );
     let assigned = col(header, &["usersassigned", "assignedusers", "assignments"]);
     let url_cols: Vec<usize> = [
@@ -314,12 +326,22 @@ pub fn parse_google(sheet: &Sheet) -> Result<IdpApps, String> {
     let h = header_row(sheet, GOOGLE_NAME).ok_or("no header row with an App name column")?;
     let header = &sheet.rows[h];
     let name = col(header, GOOGLE_NAME);
-    let access = col(header, &["access", "accessstatus", "accesssetting", "status"]);
+    let access = col(
+        header,
+        &["access", "accessstatus", "accesssetting", "status"],
+    );
     let users = col(header, &["users", "usercount", "numberofusers"]);
-    let url_cols: Vec<usize> = ["homepage", "homepageurl", "website", "appurl", "url", "redirecturis"]
-        .iter()
-        .filter_map(|n| col(header, &[n]))
-        .collect();
+    let url_cols: Vec<usize> = [
+        "homepage",
+        "homepageurl",
+        "website",
+        "appurl",
+        "url",
+        "redirecturis",
+    ]
+    .iter()
+    .filter_map(|n| col(header, &[n]))
+    .collect();
     let mut apps = Vec::new();
     for row in &sheet.rows[h + 1..] {
         let Some(n) = cell(row, name).map(Cell::clean).filter(|n| !n.is_empty()) else {
@@ -372,11 +394,18 @@ pub fn read(
     let mut bytes = Vec::new();
     {
         use std::io::Read as _;
-        let file = std::fs::File::open(path)
-            .map_err(|e| fail(Diagnostic::file(format!("cannot read the --idp export: {e}"))))?;
+        let file = std::fs::File::open(path).map_err(|e| {
+            fail(Diagnostic::file(format!(
+                "cannot read the --idp export: {e}"
+            )))
+        })?;
         file.take(max_size.saturating_add(1))
             .read_to_end(&mut bytes)
-            .map_err(|e| fail(Diagnostic::file(format!("cannot read the --idp export: {e}"))))?;
+            .map_err(|e| {
+                fail(Diagnostic::file(format!(
+                    "cannot read the --idp export: {e}"
+                )))
+            })?;
     }
     if bytes.len() as u64 > max_size {
         return Err(fail(Diagnostic::file(format!(
@@ -416,8 +445,10 @@ pub fn host_of(s: &str) -> Option<String> {
     };
     let u = url::Url::parse(&with_scheme).ok()?;
     let host = u.host_str()?.trim_end_matches('.').to_lowercase();
-    (host.contains('.') && !host.starts_with('[') && !host.chars().all(|c| c.is_ascii_digit() || c == '.'))
-        .then_some(host)
+    (host.contains('.')
+        && !host.starts_with('[')
+        && !host.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    .then_some(host)
 }
 
 /// Second-level labels under which companies register names (`co.uk`).
@@ -456,8 +487,21 @@ const SHARED_DOMAINS: &[&str] = &[
 
 /// Name words that say nothing about which product an app is.
 const NOISE_WORDS: &[&str] = &[
-    "com", "io", "inc", "llc", "ltd", "gmbh", "app", "saml", "sso", "oidc", "okta", "prod",
-    "production", "the", "login",
+    "com",
+    "io",
+    "inc",
+    "llc",
+    "ltd",
+    "gmbh",
+    "app",
+    "saml",
+    "sso",
+    "oidc",
+    "okta",
+    "prod",
+    "production",
+    "the",
+    "login",
 ];
 
 /// A name as words: lower case, letters and digits, noise words dropped.
@@ -470,9 +514,7 @@ pub fn name_words(name: &str) -> Vec<String> {
 }
 
 fn contains_run(long: &[String], short: &[String]) -> bool {
-    !short.is_empty()
-        && short.len() <= long.len()
-        && long.windows(short.len()).any(|w| w == short)
+    !short.is_empty() && short.len() <= long.len() && long.windows(short.len()).any(|w| w == short)
 }
 
 /// Whether two names are the same product: equal once case and
@@ -543,7 +585,10 @@ mod tests {
         assert_eq!(registrable_domain("www.salesforce.com"), "salesforce.com");
         assert_eq!(registrable_domain("app.example.co.uk"), "example.co.uk");
         assert_eq!(registrable_domain("hubspot.com"), "hubspot.com");
-        assert_eq!(host_of("https://Login.Salesforce.com/x").as_deref(), Some("login.salesforce.com"));
+        assert_eq!(
+            host_of("https://Login.Salesforce.com/x").as_deref(),
+            Some("login.salesforce.com")
+        );
         assert_eq!(host_of("app.gong.io").as_deref(), Some("app.gong.io"));
         assert_eq!(host_of("not a url"), None);
     }
@@ -560,7 +605,12 @@ mod tests {
             ]"#,
         )
         .unwrap();
-        let tools: Vec<&str> = apps.apps.iter().filter(|a| a.is_tool()).map(|a| a.name.as_str()).collect();
+        let tools: Vec<&str> = apps
+            .apps
+            .iter()
+            .filter(|a| a.is_tool())
+            .map(|a| a.name.as_str())
+            .collect();
         assert_eq!(tools, ["Salesforce.com"]);
         assert_eq!(apps.apps[2].urls, ["https://login.salesforce.com"]);
         assert!(parse_okta("{\"x\":1}").is_err());

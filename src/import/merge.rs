@@ -163,9 +163,9 @@ fn clear_positions(table: &mut Table) {
 
 /// Merges `import` into the inventory text `existing`.
 pub fn merge(existing: &str, import: &Import) -> Result<(String, MergeReport), String> {
-    let mut doc: DocumentMut = existing
-        .parse()
-        .map_err(|e: toml_edit::TomlError| format!("cannot parse the inventory: {}", e.message()))?;
+    let mut doc: DocumentMut = existing.parse().map_err(|e: toml_edit::TomlError| {
+        format!("cannot parse the inventory: {}", e.message())
+    })?;
     let mut report = MergeReport::default();
     if doc.get("tool").is_none() {
         doc.insert("tool", Item::ArrayOfTables(toml_edit::ArrayOfTables::new()));

@@ -114,7 +114,11 @@ pub fn format_problems(file: &str, problems: &[Problem]) -> String {
     let mut out = String::new();
     for p in problems.iter().take(crate::diagnostic::MAX_LISTED) {
         match &p.at {
-            Some(at) => out.push_str(&format!("{file}:{}: error: {}\n", at.trim_end_matches('!'), p.message)),
+            Some(at) => out.push_str(&format!(
+                "{file}:{}: error: {}\n",
+                at.trim_end_matches('!'),
+                p.message
+            )),
             None => out.push_str(&format!("{file}: error: {}\n", p.message)),
         }
         if let Some(h) = &p.help {
@@ -238,7 +242,10 @@ pub fn import(path: &Path, options: &ImportOptions) -> Import {
             let text = match String::from_utf8(bytes) {
                 Ok(t) => t,
                 Err(_) => {
-                    fail(&mut out, FileProblem::new("the file is not UTF-8 JSON text"));
+                    fail(
+                        &mut out,
+                        FileProblem::new("the file is not UTF-8 JSON text"),
+                    );
                     return out;
                 }
             };
@@ -271,11 +278,13 @@ pub fn import(path: &Path, options: &ImportOptions) -> Import {
     };
     // A CSV file may be an identity provider's export.
     let idp_kind = match kind {
-        Some(Kind::Csv) if options.mapping.is_none() => sheets.first().and_then(idp::detect_csv).map(|p| match p {
-            idp::Provider::Entra => Kind::Entra,
-            idp::Provider::Google => Kind::Google,
-            idp::Provider::Okta => Kind::Okta,
-        }),
+        Some(Kind::Csv) if options.mapping.is_none() => {
+            sheets.first().and_then(idp::detect_csv).map(|p| match p {
+                idp::Provider::Entra => Kind::Entra,
+                idp::Provider::Google => Kind::Google,
+                idp::Provider::Okta => Kind::Okta,
+            })
+        }
         Some(k @ (Kind::Entra | Kind::Google)) => Some(k),
         _ => None,
     };
@@ -364,11 +373,16 @@ fn from_sheets(sheets: &[Sheet], options: &ImportOptions, out: &mut Import) {
     let mut seen: HashMap<String, String> = HashMap::new();
     let all_empty = sheets.iter().all(|s| s.rows.iter().all(|r| is_blank(r)));
     if sheets.is_empty() || all_empty {
-        let at = sheets.first().and_then(|s| s.name.clone()).map(|s| format!("{s}!"));
+        let at = sheets
+            .first()
+            .and_then(|s| s.name.clone())
+            .map(|s| format!("{s}!"));
         out.problems.push(Problem {
             at,
             message: "the sheet is empty".into(),
-            help: Some("import the file that holds the tool list, or name its sheet with --sheet".into()),
+            help: Some(
+                "import the file that holds the tool list, or name its sheet with --sheet".into(),
+            ),
         });
         return;
     }
@@ -395,8 +409,15 @@ fn from_sheets(sheets: &[Sheet], options: &ImportOptions, out: &mut Import) {
                 sheet_prefix(sheet)
             ));
         }
-        for c in cols.iter().filter(|c| c.target == Target::Ignore && c.recognised) {
-            out.warnings.push(format!("{}column \"{}\" is ignored", sheet_prefix(sheet), c.header));
+        for c in cols
+            .iter()
+            .filter(|c| c.target == Target::Ignore && c.recognised)
+        {
+            out.warnings.push(format!(
+                "{}column \"{}\" is ignored",
+                sheet_prefix(sheet),
+                c.header
+            ));
         }
         for (offset, row) in sheet.rows[h + 1..].iter().enumerate() {
             let row_no = h + 2 + offset;
@@ -474,7 +495,9 @@ fn read_row(
         return;
     }
     if TOTAL_ROWS.contains(&name.to_lowercase().as_str()) {
-        out.warnings.push(format!("{where_row}: \"{name}\" looks like a totals row and is not imported"));
+        out.warnings.push(format!(
+            "{where_row}: \"{name}\" looks like a totals row and is not imported"
+        ));
         return;
     }
     let key = columns::normalise(&name);
@@ -482,9 +505,13 @@ fn read_row(
         out.problems.push(Problem {
             at: name_col.map(|c| address(sheet, c.index, row_no)),
             message: format!("\"{name}\" is listed twice (first in {first})"),
-            help: Some("keep one row per tool: merge the two rows, or give each a distinct name".into()),
+            help: Some(
+                "keep one row per tool: merge the two rows, or give each a distinct name".into(),
+            ),
         });
-        out.skipped_rows.push(format!("{where_row}: \"{name}\" is listed twice (first in {first})"));
+        out.skipped_rows.push(format!(
+            "{where_row}: \"{name}\" is listed twice (first in {first})"
+        ));
         return;
     }
     seen.insert(key, where_row.clone());
@@ -503,7 +530,10 @@ fn read_row(
         let cell = get(c);
         if let Cell::Broken(what) = &cell {
             let message = if what.starts_with('=') {
-                format!("cell holds the formula `{}` with no saved result", crate::diagnostic::truncate_chars(what, 80))
+                format!(
+                    "cell holds the formula `{}` with no saved result",
+                    crate::diagnostic::truncate_chars(what, 80)
+                )
             } else {
                 format!("cell holds the error value {what}")
             };
@@ -583,8 +613,19 @@ fn read_row(
                             currency_cell = Some((t.to_uppercase(), c.index));
                         }
                         None => {
-                            let message = format!("cannot read \"{t}\" as a currency (column \"{}\")", c.header);
-                            problem(out, &mut tool, sheet, c, row_no, message, "accepted: an ISO 4217 code such as USD, EUR, GBP, or a sign such as $, €, £");
+                            let message = format!(
+                                "cannot read \"{t}\" as a currency (column \"{}\")",
+                                c.header
+                            );
+                            problem(
+                                out,
+                                &mut tool,
+                                sheet,
+                                c,
+                                row_no,
+                                message,
+                                "accepted: an ISO 4217 code such as USD, EUR, GBP, or a sign such as $, €, £",
+                            );
                         }
                     }
                 }
@@ -627,7 +668,15 @@ fn read_row(
                 "the cost is in {a} but the currency column says {b} (column \"{}\")",
                 c.header
             );
-            problem(out, &mut tool, sheet, c, row_no, message, "write the amount without a currency sign, or correct the currency column");
+            problem(
+                out,
+                &mut tool,
+                sheet,
+                c,
+                row_no,
+                message,
+                "write the amount without a currency sign, or correct the currency column",
+            );
             tool.annual_cost = None;
         }
         (Some((a, _)), None) => tool.currency = Some(a.to_string()),
@@ -643,7 +692,9 @@ fn read_row(
                 .into(),
         );
     }
-    if tool.soc2_type.is_none() && let Some(d) = tool.soc2_report_date.take() {
+    if tool.soc2_type.is_none()
+        && let Some(d) = tool.soc2_report_date.take()
+    {
         tool.remarks.push(format!(
             "SOC 2 report date {d} without a report type; add `soc2 = {{ type = 1 or 2, report_date = {d} }}` under [tool.certifications]"
         ));
@@ -655,9 +706,11 @@ fn read_row(
         );
     }
     if !category_seen {
-        tool.remarks.push("no category column: filed under `other`; set the real category".into());
+        tool.remarks
+            .push("no category column: filed under `other`; set the real category".into());
     } else if tool.category == "other" && tool.category_written.is_none() {
-        tool.remarks.push("category not given: filed under `other`; set the real category".into());
+        tool.remarks
+            .push("category not given: filed under `other`; set the real category".into());
     }
     out.tools.push(tool);
 }
@@ -672,7 +725,10 @@ fn problem(
     help: &str,
 ) {
     let at = address(sheet, c.index, row_no);
-    tool.unread.push(format!("{}: {message}", column_letters(c.index) + &row_no.to_string()));
+    tool.unread.push(format!(
+        "{}: {message}",
+        column_letters(c.index) + &row_no.to_string()
+    ));
     out.problems.push(Problem {
         at: Some(at),
         message,

@@ -30,8 +30,7 @@ pub fn quote(s: &str) -> String {
 /// A key that may need quotes (`labels` names are bare when they can be).
 fn key(k: &str) -> String {
     if !k.is_empty()
-        && k
-            .chars()
+        && k.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     {
         k.to_string()
@@ -46,7 +45,10 @@ fn comment(text: &str) -> String {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    format!("# {}\n", crate::diagnostic::truncate_chars(one_line.trim(), 300))
+    format!(
+        "# {}\n",
+        crate::diagnostic::truncate_chars(one_line.trim(), 300)
+    )
 }
 
 fn number(n: f64) -> String {
@@ -60,7 +62,11 @@ fn number(n: f64) -> String {
 fn list(items: impl IntoIterator<Item = String>) -> String {
     format!(
         "[{}]",
-        items.into_iter().map(|s| quote(&s)).collect::<Vec<_>>().join(", ")
+        items
+            .into_iter()
+            .map(|s| quote(&s))
+            .collect::<Vec<_>>()
+            .join(", ")
     )
 }
 
@@ -85,7 +91,12 @@ pub fn tool_toml(t: &ImportedTool) -> String {
     }
     match &t.category_written {
         Some(w) => {
-            let _ = writeln!(s, "category = {}  # written \"{}\"", quote(t.category), w.replace(['\n', '\r'], " "));
+            let _ = writeln!(
+                s,
+                "category = {}  # written \"{}\"",
+                quote(t.category),
+                w.replace(['\n', '\r'], " ")
+            );
         }
         None => {
             let _ = writeln!(s, "category = {}", quote(t.category));
@@ -101,7 +112,11 @@ pub fn tool_toml(t: &ImportedTool) -> String {
         let _ = writeln!(s, "data = {}", list(t.data.iter().map(|d| d.to_string())));
     }
     if !t.regions.is_empty() {
-        let _ = writeln!(s, "regions = {}", list(t.regions.iter().map(|r| r.to_string())));
+        let _ = writeln!(
+            s,
+            "regions = {}",
+            list(t.regions.iter().map(|r| r.to_string()))
+        );
     }
     if let Some(v) = &t.url {
         let _ = writeln!(s, "url = {}", quote(v));
@@ -119,8 +134,11 @@ pub fn tool_toml(t: &ImportedTool) -> String {
         }
     }
     let contract = [
-        t.annual_cost.map(|c| format!("annual_cost = {}", number(c))),
-        t.currency.as_ref().map(|c| format!("currency = {}", quote(c))),
+        t.annual_cost
+            .map(|c| format!("annual_cost = {}", number(c))),
+        t.currency
+            .as_ref()
+            .map(|c| format!("currency = {}", quote(c))),
         t.renewal.map(|d| format!("renewal = {d}")),
         t.dpa.map(|b| format!("dpa = {b}")),
     ];
@@ -135,7 +153,9 @@ pub fn tool_toml(t: &ImportedTool) -> String {
         Some(d) => format!("soc2 = {{ type = {ty}, report_date = {d} }}"),
         None => format!("soc2 = {{ type = {ty} }}"),
     });
-    let iso = t.iso27001_expires.map(|d| format!("iso27001 = {{ expires = {d} }}"));
+    let iso = t
+        .iso27001_expires
+        .map(|d| format!("iso27001 = {{ expires = {d} }}"));
     section(&mut s, "certifications", &[soc2, iso]);
     s
 }

@@ -74,10 +74,10 @@ fn decode_csv(mut bytes: Vec<u8>) -> Result<String, FileProblem> {
             .help("save it as \"CSV UTF-8\" (Excel) or UTF-8 text"));
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err(FileProblem::new(
-            "the file is a spreadsheet workbook, not CSV text",
-        )
-        .help("name it .xlsx or .ods, or pass --from xlsx / --from ods"));
+        return Err(
+            FileProblem::new("the file is a spreadsheet workbook, not CSV text")
+                .help("name it .xlsx or .ods, or pass --from xlsx / --from ods"),
+        );
     }
     if let Some(offset) = bytes.iter().position(|b| *b == 0) {
         return Err(FileProblem::new(format!(
@@ -248,16 +248,18 @@ fn chosen_sheets(
                 .find(|s| s.name == name || s.name.trim().eq_ignore_ascii_case(name.trim()));
             match found {
                 Some(s) => Ok(vec![s.name.clone()]),
-                None => Err(FileProblem::new(format!("the workbook has no sheet \"{name}\"")).help(
-                    format!(
-                        "its sheets are: {}",
-                        metadata
-                            .iter()
-                            .map(|s| format!("\"{}\"", s.name))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                None => Err(
+                    FileProblem::new(format!("the workbook has no sheet \"{name}\"")).help(
+                        format!(
+                            "its sheets are: {}",
+                            metadata
+                                .iter()
+                                .map(|s| format!("\"{}\"", s.name))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                     ),
-                )),
+                ),
             }
         }
         None => Ok(metadata
@@ -274,8 +276,11 @@ pub fn read_xlsx(bytes: Vec<u8>, wanted: Option<&str>) -> Result<Vec<Sheet>, Fil
         return Err(password_protected());
     }
     if !bytes.starts_with(b"PK") {
-        return Err(FileProblem::new("the file is not an XLSX workbook (no zip archive)")
-            .help("save it from the spreadsheet program as .xlsx, or export CSV and import that"));
+        return Err(
+            FileProblem::new("the file is not an XLSX workbook (no zip archive)").help(
+                "save it from the spreadsheet program as .xlsx, or export CSV and import that",
+            ),
+        );
     }
     let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         FileProblem::new(format!("cannot read the XLSX workbook: {e}"))
@@ -285,9 +290,9 @@ pub fn read_xlsx(bytes: Vec<u8>, wanted: Option<&str>) -> Result<Vec<Sheet>, Fil
     let mut sheets = Vec::new();
     for name in names {
         let mut rows: Vec<Vec<Cell>> = Vec::new();
-        let mut reader = book.worksheet_cells_reader(&name).map_err(|e| {
-            FileProblem::new(format!("cannot read the sheet: {e}")).in_sheet(&name)
-        })?;
+        let mut reader = book
+            .worksheet_cells_reader(&name)
+            .map_err(|e| FileProblem::new(format!("cannot read the sheet: {e}")).in_sheet(&name))?;
         loop {
             let next = reader.next_cell_with_formula().map_err(|e| {
                 FileProblem::new(format!("cannot read the sheet: {e}")).in_sheet(&name)
@@ -313,20 +318,24 @@ pub fn read_xlsx(bytes: Vec<u8>, wanted: Option<&str>) -> Result<Vec<Sheet>, Fil
 
 pub fn read_ods(bytes: Vec<u8>, wanted: Option<&str>) -> Result<Vec<Sheet>, FileProblem> {
     if !bytes.starts_with(b"PK") {
-        return Err(FileProblem::new("the file is not an ODS spreadsheet (no zip archive)")
-            .help("save it from the spreadsheet program as .ods, or export CSV and import that"));
+        return Err(
+            FileProblem::new("the file is not an ODS spreadsheet (no zip archive)").help(
+                "save it from the spreadsheet program as .ods, or export CSV and import that",
+            ),
+        );
     }
-    let mut book: calamine::Ods<_> = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| match e {
-        calamine::OdsError::Password => password_protected(),
-        e => FileProblem::new(format!("cannot read the ODS spreadsheet: {e}"))
-            .help("open and save it again in a spreadsheet program, or export CSV"),
-    })?;
+    let mut book: calamine::Ods<_> =
+        calamine::Ods::new(Cursor::new(bytes)).map_err(|e| match e {
+            calamine::OdsError::Password => password_protected(),
+            e => FileProblem::new(format!("cannot read the ODS spreadsheet: {e}"))
+                .help("open and save it again in a spreadsheet program, or export CSV"),
+        })?;
     let names = chosen_sheets(book.sheets_metadata(), wanted)?;
     let mut sheets = Vec::new();
     for name in names {
-        let range = book.worksheet_range(&name).map_err(|e| {
-            FileProblem::new(format!("cannot read the sheet: {e}")).in_sheet(&name)
-        })?;
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| FileProblem::new(format!("cannot read the sheet: {e}")).in_sheet(&name))?;
         let formulas = book.worksheet_formula(&name).ok();
         let mut rows: Vec<Vec<Cell>> = Vec::new();
         if range.height() > MAX_ROWS {
@@ -378,7 +387,10 @@ mod tests {
         assert_eq!(sniff_delimiter("a,b,c\n1,2,3\n"), b',');
         assert_eq!(sniff_delimiter("a\tb\tc\n1\t2\t3\n"), b'\t');
         // Commas inside quoted cells do not count.
-        assert_eq!(sniff_delimiter("Tool;Cost\n\"HubSpot\";\"12,000\"\n\"Gong\";\"9,000\"\n"), b';');
+        assert_eq!(
+            sniff_delimiter("Tool;Cost\n\"HubSpot\";\"12,000\"\n\"Gong\";\"9,000\"\n"),
+            b';'
+        );
     }
 
     #[test]

@@ -109,7 +109,8 @@ pub fn is_unknown(cell: &Cell) -> bool {
     }
 }
 
-const BOOL_ACCEPTED: &str = "yes, no, y, n, true, false, ✓, ✗, x, 1, 0, a TRUE/FALSE cell; blank or n/a when not known";
+const BOOL_ACCEPTED: &str =
+    "yes, no, y, n, true, false, ✓, ✗, x, 1, 0, a TRUE/FALSE cell; blank or n/a when not known";
 
 pub fn boolean(cell: &Cell) -> Read<bool> {
     if is_unknown(cell) {
@@ -177,7 +178,9 @@ fn month(word: &str) -> Option<i8> {
         .iter()
         .zip(full)
         .position(|(short, long)| {
-            w == *short || (long.starts_with(&w) && w.len() >= 3) || (w == "sept" && *short == "sep")
+            w == *short
+                || (long.starts_with(&w) && w.len() >= 3)
+                || (w == "sept" && *short == "sep")
         })
         .map(|i| i as i8 + 1)
 }
@@ -216,7 +219,9 @@ pub fn date(cell: &Cell, order: Option<DateOrder>) -> Read<Date> {
     let bad = || Unreadable::new("a date", DATE_ACCEPTED);
     match cell {
         Cell::Date(d) => Ok(Some(*d)),
-        Cell::Number(n) if (20_000.0..=80_000.0).contains(n) => excel_serial(*n).map(Some).ok_or_else(bad),
+        Cell::Number(n) if (20_000.0..=80_000.0).contains(n) => {
+            excel_serial(*n).map(Some).ok_or_else(bad)
+        }
         Cell::Text(s) => {
             let s = clean(s);
             if let Some(d) = text_date(&s, order)? {
@@ -237,9 +242,11 @@ pub fn date(cell: &Cell, order: Option<DateOrder>) -> Read<Date> {
 fn text_date(s: &str, order: Option<DateOrder>) -> Result<Option<Date>, Unreadable> {
     let bad = || Unreadable::new("a date", DATE_ACCEPTED);
     // A date-time from a CSV export: keep the day.
-    let s = s.split(['T', ' ']).next().filter(|head| {
-        head.len() == 10 && head.as_bytes()[4] == b'-' && s.len() > 10
-    }).unwrap_or(s);
+    let s = s
+        .split(['T', ' '])
+        .next()
+        .filter(|head| head.len() == 10 && head.as_bytes()[4] == b'-' && s.len() > 10)
+        .unwrap_or(s);
     let s = s.trim_end_matches(['.', ',']).trim();
     let parts: Vec<&str> = s
         .split(|c: char| "/-. ,".contains(c))
@@ -377,7 +384,10 @@ fn parse_cost(s: &str) -> Option<Cost> {
             if !flush(&mut word, &mut found) {
                 return None;
             }
-        } else if (c == 'k' || c == 'K' || c == 'm' || c == 'M') && !number.is_empty() && word.is_empty() {
+        } else if (c == 'k' || c == 'K' || c == 'm' || c == 'M')
+            && !number.is_empty()
+            && word.is_empty()
+        {
             number.push(c.to_ascii_lowercase());
         } else {
             if "$€£¥".contains(c) && !word.is_empty() && !word.ends_with(['A', 'C', 'S', 'U']) {
@@ -424,7 +434,12 @@ fn plain_number(s: &str) -> Option<f64> {
     };
     let mut out = String::new();
     for (i, part) in s.split(thousands).enumerate() {
-        if i > 0 && part.split(decimal.unwrap_or('\0')).next().is_none_or(|p| p.len() != 3) {
+        if i > 0
+            && part
+                .split(decimal.unwrap_or('\0'))
+                .next()
+                .is_none_or(|p| p.len() != 3)
+        {
             return None;
         }
         out.push_str(part);
@@ -549,7 +564,16 @@ fn one_region(raw: &str) -> Option<Region> {
     let looks_like_region_suffix = cloudish.is_empty()
         || cloudish.starts_with('(')
         || [
-            "east", "west", "north", "south", "central", "southeast", "northeast", "1", "2", "3",
+            "east",
+            "west",
+            "north",
+            "south",
+            "central",
+            "southeast",
+            "northeast",
+            "1",
+            "2",
+            "3",
         ]
         .iter()
         .any(|d| cloudish.starts_with(d));
@@ -592,7 +616,10 @@ pub fn regions(cell: &Cell) -> Read<Vec<Region>> {
 
 /// Words people use for each category.
 const CATEGORY_SYNONYMS: &[(&str, &[&str])] = &[
-    ("crm", &["crm", "customer relationship management", "sales crm"]),
+    (
+        "crm",
+        &["crm", "customer relationship management", "sales crm"],
+    ),
     (
         "marketing-automation",
         &[
@@ -617,19 +644,117 @@ const CATEGORY_SYNONYMS: &[(&str, &[&str])] = &[
             "measurement",
         ],
     ),
-    ("abm", &["abm", "account based marketing", "account-based marketing", "intent", "intent data"]),
-    ("chat", &["chat", "live chat", "chatbot", "conversational marketing", "messaging", "support chat"]),
-    ("social", &["social", "social media", "social media management", "social listening"]),
+    (
+        "abm",
+        &[
+            "abm",
+            "account based marketing",
+            "account-based marketing",
+            "intent",
+            "intent data",
+        ],
+    ),
+    (
+        "chat",
+        &[
+            "chat",
+            "live chat",
+            "chatbot",
+            "conversational marketing",
+            "messaging",
+            "support chat",
+        ],
+    ),
+    (
+        "social",
+        &[
+            "social",
+            "social media",
+            "social media management",
+            "social listening",
+        ],
+    ),
     (
         "advertising",
-        &["advertising", "ads", "paid media", "paid ads", "ad platform", "ppc", "paid social", "display"],
+        &[
+            "advertising",
+            "ads",
+            "paid media",
+            "paid ads",
+            "ad platform",
+            "ppc",
+            "paid social",
+            "display",
+        ],
     ),
-    ("enrichment", &["enrichment", "data enrichment", "contact data", "prospecting", "lead data"]),
-    ("webinar", &["webinar", "webinars", "events", "virtual events", "video conferencing", "video"]),
-    ("email", &["email", "e mail", "transactional email", "email delivery", "newsletter", "esp"]),
-    ("cms", &["cms", "content management", "website", "web cms", "content", "landing pages", "dam"]),
-    ("ipaas", &["ipaas", "integration", "integrations", "integration platform", "automation platform", "etl", "reverse etl", "workflow automation"]),
-    ("bi", &["bi", "business intelligence", "reporting", "dashboards", "data warehouse", "warehouse"]),
+    (
+        "enrichment",
+        &[
+            "enrichment",
+            "data enrichment",
+            "contact data",
+            "prospecting",
+            "lead data",
+        ],
+    ),
+    (
+        "webinar",
+        &[
+            "webinar",
+            "webinars",
+            "events",
+            "virtual events",
+            "video conferencing",
+            "video",
+        ],
+    ),
+    (
+        "email",
+        &[
+            "email",
+            "e mail",
+            "transactional email",
+            "email delivery",
+            "newsletter",
+            "esp",
+        ],
+    ),
+    (
+        "cms",
+        &[
+            "cms",
+            "content management",
+            "website",
+            "web cms",
+            "content",
+            "landing pages",
+            "dam",
+        ],
+    ),
+    (
+        "ipaas",
+        &[
+            "ipaas",
+            "integration",
+            "integrations",
+            "integration platform",
+            "automation platform",
+            "etl",
+            "reverse etl",
+            "workflow automation",
+        ],
+    ),
+    (
+        "bi",
+        &[
+            "bi",
+            "business intelligence",
+            "reporting",
+            "dashboards",
+            "data warehouse",
+            "warehouse",
+        ],
+    ),
     ("survey", &["survey", "surveys", "forms", "feedback", "nps"]),
     ("other", &["other", "misc", "miscellaneous"]),
 ];
@@ -663,18 +788,31 @@ fn one_data_class(raw: &str) -> Option<&'static str> {
         return Some(c);
     }
     let class = match w.as_str() {
-        "personal" | "personal data" | "contacts" | "contact data" | "leads" | "emails"
-        | "email addresses" | "names" | "personal information" | "pi" | "contact info" => "pii",
-        "sensitive" | "sensitive personal data" | "health" | "health data" | "special category"
-        | "special category data" | "phi" => "sensitive-pii",
+        "personal"
+        | "personal data"
+        | "contacts"
+        | "contact data"
+        | "leads"
+        | "emails"
+        | "email addresses"
+        | "names"
+        | "personal information"
+        | "pi"
+        | "contact info" => "pii",
+        "sensitive"
+        | "sensitive personal data"
+        | "health"
+        | "health data"
+        | "special category"
+        | "special category data"
+        | "phi" => "sensitive-pii",
         "behavioural" | "behaviour" | "behavior" | "behavioural data" | "behavioral data"
         | "web events" | "events" | "tracking" | "clickstream" | "usage" | "usage data"
         | "cookies" => "behavioral",
         "finance" | "financial data" | "payment" | "payments" | "payment data" | "billing"
         | "invoices" => "financial",
-        "customers" | "customer data" | "accounts" | "account data" | "company data" | "crm data" => {
-            "customer"
-        }
+        "customers" | "customer data" | "accounts" | "account data" | "company data"
+        | "crm data" => "customer",
         "public data" | "none" | "marketing content" => "public",
         _ => return None,
     };
@@ -686,7 +824,11 @@ pub fn data_classes(cell: &Cell) -> Read<Vec<&'static str>> {
         return Ok(None);
     }
     let mut out: Vec<&'static str> = Vec::new();
-    for part in cell.clean().split([',', ';', '/', '&', '+', '|', '\n']).flat_map(|p| p.split(" and ")) {
+    for part in cell
+        .clean()
+        .split([',', ';', '/', '&', '+', '|', '\n'])
+        .flat_map(|p| p.split(" and "))
+    {
         if clean(part).is_empty() {
             continue;
         }
@@ -709,8 +851,8 @@ pub fn status(cell: &Cell) -> Read<&'static str> {
     let s = match w.as_str() {
         "active" | "live" | "in use" | "yes" | "production" | "current" | "in production"
         | "approved" => "active",
-        "evaluating" | "evaluation" | "trial" | "pilot" | "poc" | "proof of concept" | "testing"
-        | "in review" | "proposed" => "evaluating",
+        "evaluating" | "evaluation" | "trial" | "pilot" | "poc" | "proof of concept"
+        | "testing" | "in review" | "proposed" => "evaluating",
         "retiring" | "sunset" | "sunsetting" | "deprecated" | "offboarding" | "being replaced"
         | "to be retired" | "decommissioning" | "retire" => "retiring",
         _ => return Err(Unreadable::new("a status", STATUS_ACCEPTED)),
@@ -740,7 +882,8 @@ pub fn url(cell: &Cell) -> Read<String> {
     match url::Url::parse(&with_scheme) {
         Ok(u)
             if (u.scheme() == "https" || u.scheme() == "http")
-                && u.host_str().is_some_and(|h| h.contains('.') || h == "localhost")
+                && u.host_str()
+                    .is_some_and(|h| h.contains('.') || h == "localhost")
                 && u.username().is_empty()
                 && u.password().is_none() =>
         {
@@ -825,7 +968,17 @@ mod tests {
     #[test]
     fn dates_in_every_written_form() {
         let day = Some(d("2026-12-31"));
-        for s in ["2026-12-31", "31/12/2026", "12/31/2026", "Dec 31, 2026", "31 Dec 2026", "31 December 2026", "31.12.2026", "2026/12/31", "2026-12-31T00:00:00"] {
+        for s in [
+            "2026-12-31",
+            "31/12/2026",
+            "12/31/2026",
+            "Dec 31, 2026",
+            "31 Dec 2026",
+            "31 December 2026",
+            "31.12.2026",
+            "2026/12/31",
+            "2026-12-31T00:00:00",
+        ] {
             assert_eq!(date(&t(s), None), Ok(day), "{s}");
         }
         assert_eq!(date(&Cell::Number(46387.0), None), Ok(day));
@@ -840,8 +993,14 @@ mod tests {
     fn an_ambiguous_day_month_order_needs_a_date_format() {
         let err = date(&t("03/04/2026"), None).unwrap_err();
         assert!(err.accepted.contains("--date-format"), "{err:?}");
-        assert_eq!(date(&t("03/04/2026"), Some(DateOrder::Dmy)), Ok(Some(d("2026-04-03"))));
-        assert_eq!(date(&t("03/04/2026"), Some(DateOrder::Mdy)), Ok(Some(d("2026-03-04"))));
+        assert_eq!(
+            date(&t("03/04/2026"), Some(DateOrder::Dmy)),
+            Ok(Some(d("2026-04-03")))
+        );
+        assert_eq!(
+            date(&t("03/04/2026"), Some(DateOrder::Mdy)),
+            Ok(Some(d("2026-03-04")))
+        );
         assert_eq!(date(&t("04/04/2026"), None), Ok(Some(d("2026-04-04"))));
         assert!(date(&t("Q3 2026"), None).is_err());
         assert!(date(&t("31/02/2026"), None).is_err());
@@ -851,16 +1010,76 @@ mod tests {
     #[test]
     fn costs_with_signs_codes_separators_and_suffixes() {
         let c = |s: &str| cost(&t(s)).unwrap().unwrap();
-        assert_eq!(c("$12,000"), Cost { amount: 12000.0, currency: Some("USD") });
-        assert_eq!(c("12.000 €"), Cost { amount: 12000.0, currency: Some("EUR") });
-        assert_eq!(c("EUR 12k"), Cost { amount: 12000.0, currency: Some("EUR") });
-        assert_eq!(c("£1,250.50"), Cost { amount: 1250.5, currency: Some("GBP") });
-        assert_eq!(c("12.000,50 EUR"), Cost { amount: 12000.5, currency: Some("EUR") });
-        assert_eq!(c("1.2M"), Cost { amount: 1_200_000.0, currency: None });
-        assert_eq!(c("9500"), Cost { amount: 9500.0, currency: None });
-        assert_eq!(c("CHF 4'800"), Cost { amount: 4800.0, currency: Some("CHF") });
-        assert_eq!(c("$8,400/yr"), Cost { amount: 8400.0, currency: Some("USD") });
-        assert_eq!(c("US$ 3,000"), Cost { amount: 3000.0, currency: Some("USD") });
+        assert_eq!(
+            c("$12,000"),
+            Cost {
+                amount: 12000.0,
+                currency: Some("USD")
+            }
+        );
+        assert_eq!(
+            c("12.000 €"),
+            Cost {
+                amount: 12000.0,
+                currency: Some("EUR")
+            }
+        );
+        assert_eq!(
+            c("EUR 12k"),
+            Cost {
+                amount: 12000.0,
+                currency: Some("EUR")
+            }
+        );
+        assert_eq!(
+            c("£1,250.50"),
+            Cost {
+                amount: 1250.5,
+                currency: Some("GBP")
+            }
+        );
+        assert_eq!(
+            c("12.000,50 EUR"),
+            Cost {
+                amount: 12000.5,
+                currency: Some("EUR")
+            }
+        );
+        assert_eq!(
+            c("1.2M"),
+            Cost {
+                amount: 1_200_000.0,
+                currency: None
+            }
+        );
+        assert_eq!(
+            c("9500"),
+            Cost {
+                amount: 9500.0,
+                currency: None
+            }
+        );
+        assert_eq!(
+            c("CHF 4'800"),
+            Cost {
+                amount: 4800.0,
+                currency: Some("CHF")
+            }
+        );
+        assert_eq!(
+            c("$8,400/yr"),
+            Cost {
+                amount: 8400.0,
+                currency: Some("USD")
+            }
+        );
+        assert_eq!(
+            c("US$ 3,000"),
+            Cost {
+                amount: 3000.0,
+                currency: Some("USD")
+            }
+        );
         assert_eq!(cost(&Cell::Number(4200.0)).unwrap().unwrap().amount, 4200.0);
         for bad in ["free-ish", "$12,00,0", "EUR 5 USD", "12k5", "about 5k"] {
             assert!(cost(&t(bad)).is_err(), "{bad}");
@@ -895,7 +1114,10 @@ mod tests {
 
     #[test]
     fn categories_by_synonym() {
-        assert_eq!(category("Marketing Automation"), Some("marketing-automation"));
+        assert_eq!(
+            category("Marketing Automation"),
+            Some("marketing-automation")
+        );
         assert_eq!(category("MAP"), Some("marketing-automation"));
         assert_eq!(category("email marketing"), Some("marketing-automation"));
         assert_eq!(category("CRM"), Some("crm"));
@@ -916,8 +1138,14 @@ mod tests {
 
     #[test]
     fn urls_get_a_scheme_and_reject_credentials() {
-        assert_eq!(url(&t("hubspot.com")), Ok(Some("https://hubspot.com".into())));
-        assert_eq!(url(&t("https://www.gong.io/")), Ok(Some("https://www.gong.io/".into())));
+        assert_eq!(
+            url(&t("hubspot.com")),
+            Ok(Some("https://hubspot.com".into()))
+        );
+        assert_eq!(
+            url(&t("https://www.gong.io/")),
+            Ok(Some("https://www.gong.io/".into()))
+        );
         assert!(url(&t("https://user:pw@example.com")).is_err());
         assert!(url(&t("our wiki")).is_err());
     }

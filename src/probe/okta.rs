@@ -82,7 +82,9 @@ fn until_reset(headers: &reqwest::header::HeaderMap) -> Duration {
 }
 
 fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme() && a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>> {
@@ -119,7 +121,10 @@ async fn fetch_all(options: &OktaOptions) -> Result<Vec<serde_json::Value>> {
             }
             let sent = client
                 .get(url.clone())
-                .header(reqwest::header::AUTHORIZATION, format!("SSWS {}", options.token))
+                .header(
+                    reqwest::header::AUTHORIZATION,
+                    format!("SSWS {}", options.token),
+                )
                 .header(reqwest::header::ACCEPT, "application/json")
                 .send()
                 .await;
@@ -131,7 +136,11 @@ async fn fetch_all(options: &OktaOptions) -> Result<Vec<serde_json::Value>> {
                     continue;
                 }
                 Err(e) => {
-                    return Err(anyhow::anyhow!("{}: {}", url.host_str().unwrap_or(""), super::describe_error(&e)));
+                    return Err(anyhow::anyhow!(
+                        "{}: {}",
+                        url.host_str().unwrap_or(""),
+                        super::describe_error(&e)
+                    ));
                 }
             };
             let status = response.status().as_u16();
@@ -216,8 +225,14 @@ mod tests {
 
     #[test]
     fn domains_become_the_apps_url() {
-        assert_eq!(apps_url("example.okta.com").unwrap().as_str(), "https://example.okta.com/api/v1/apps?limit=200");
-        assert_eq!(apps_url("https://example.okta.com/").unwrap().as_str(), "https://example.okta.com/api/v1/apps?limit=200");
+        assert_eq!(
+            apps_url("example.okta.com").unwrap().as_str(),
+            "https://example.okta.com/api/v1/apps?limit=200"
+        );
+        assert_eq!(
+            apps_url("https://example.okta.com/").unwrap().as_str(),
+            "https://example.okta.com/api/v1/apps?limit=200"
+        );
         assert!(apps_url("http://example.okta.com").is_err());
         assert!(apps_url("example.okta.com/evil").is_err());
         assert!(apps_url("user@example.okta.com").is_err());
@@ -226,11 +241,29 @@ mod tests {
     #[test]
     fn the_next_link_is_found_among_others() {
         let mut h = reqwest::header::HeaderMap::new();
-        h.append(reqwest::header::LINK, "<https://x.okta.com/api/v1/apps?limit=2>; rel=\"self\"".parse().unwrap());
-        h.append(reqwest::header::LINK, "<https://x.okta.com/api/v1/apps?after=abc&limit=2>; rel=\"next\"".parse().unwrap());
-        assert_eq!(next_link(&h).as_deref(), Some("https://x.okta.com/api/v1/apps?after=abc&limit=2"));
+        h.append(
+            reqwest::header::LINK,
+            "<https://x.okta.com/api/v1/apps?limit=2>; rel=\"self\""
+                .parse()
+                .unwrap(),
+        );
+        h.append(
+            reqwest::header::LINK,
+            "<https://x.okta.com/api/v1/apps?after=abc&limit=2>; rel=\"next\""
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(
+            next_link(&h).as_deref(),
+            Some("https://x.okta.com/api/v1/apps?after=abc&limit=2")
+        );
         let mut one = reqwest::header::HeaderMap::new();
-        one.insert(reqwest::header::LINK, "<https://a/1>; rel=\"self\", <https://a/2>; rel=\"next\"".parse().unwrap());
+        one.insert(
+            reqwest::header::LINK,
+            "<https://a/1>; rel=\"self\", <https://a/2>; rel=\"next\""
+                .parse()
+                .unwrap(),
+        );
         assert_eq!(next_link(&one).as_deref(), Some("https://a/2"));
         assert_eq!(next_link(&reqwest::header::HeaderMap::new()), None);
     }
