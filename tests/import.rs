@@ -556,7 +556,14 @@ fn into_with_an_identity_provider_export_adds_the_unlisted_apps() {
         "-o leaves STACK alone"
     );
     let merged = std::fs::read_to_string(&out).unwrap();
-    only_additions(&original, &merged);
+    let added = only_additions(&original, &merged);
+    let mut new_ids: Vec<&str> = added.iter().filter_map(|l| l.strip_prefix("id = ")).collect();
+    new_ids.sort();
+    assert_eq!(
+        new_ids,
+        ["\"calendly\"", "\"gong\"", "\"grammarly-business\"", "\"loom\"", "\"notion\""],
+        "only the unlisted apps are added"
+    );
     let audit = run(&[
         "audit",
         out.to_str().unwrap(),

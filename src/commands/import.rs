@@ -93,6 +93,12 @@ pub fn run(args: ImportArgs, load: &LoadOptions) -> Result<u8> {
     let source = shown(&args.source);
     let result = import::import(&args.source, &options);
     if args.print_map {
+        if matches!(result.kind, Some(Kind::Okta | Kind::Entra | Kind::Google)) {
+            anyhow::bail!(
+                "{source} is an identity provider's export ({}); its columns are fixed, so there is no mapping to print",
+                result.kind.map_or("", Kind::name)
+            );
+        }
         if result.sheets.is_empty() {
             eprint!("{}", import::format_problems(&source, &result.problems));
             return Ok(EXIT_INVALID);
@@ -134,8 +140,8 @@ pub fn run(args: ImportArgs, load: &LoadOptions) -> Result<u8> {
                 );
             }
             // Only a valid inventory is merged into: its problems are not the import's.
-            inventory::load_str(&existing, Format::Toml, &shown(into))?;
-            let (merged, report) = import::merge::merge(&existing, &result)
+            let model = inventory::load_str(&existing, Format::Toml, &shown(into))?;
+            let (merged, report) = import::merge::merge(&existing, &result, &model)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", into.display()))?;
             (merged, Some(report))
         }

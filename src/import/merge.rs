@@ -161,8 +161,13 @@ fn clear_positions(table: &mut Table) {
     }
 }
 
-/// Merges `import` into the inventory text `existing`.
-pub fn merge(existing: &str, import: &Import) -> Result<(String, MergeReport), String> {
+/// Merges `import` into the inventory text `existing`, whose validated
+/// model is `inventory` (its tools in the order of the `[[tool]]` tables).
+pub fn merge(
+    existing: &str,
+    import: &Import,
+    inventory: &crate::inventory::Inventory,
+) -> Result<(String, MergeReport), String> {
     let mut doc: DocumentMut = existing.parse().map_err(|e: toml_edit::TomlError| {
         format!("cannot parse the inventory: {}", e.message())
     })?;
@@ -181,8 +186,21 @@ pub fn merge(existing: &str, import: &Import) -> Result<(String, MergeReport), S
         .filter_map(|t| t.get("id").and_then(Item::as_str).map(str::to_string))
         .collect();
     for imported in &import.tools {
-        let found = tools.iter().position(|t| {
+        let found = tools.iter().enumerate().position(|(i, t)| {
             let s = |k: &str| t.get(k).and_then(Item::as_str).unwrap_or("");
+            // An app is the tool that `audit --idp` would match it with.
+            if imported.from_idp
+                && let Some(tool) = inventory.tools.get(i)
+            {
+                let app = super::idp::IdpApp {
+                    name: imported.name.clone(),
+                    urls: imported.url.iter().cloned().collect(),
+                    active: true,
+                    builtin: false,
+                    assigned: None,
+                };
+                return super::idp::app_is_tool(&app, tool);
+            }
             s("id") == imported.id
                 || columns::normalise(s("name")) == columns::normalise(&imported.name)
                 || imported
@@ -242,6 +260,10 @@ fn fill(
 ) -> Result<(), String> {
     let mut filled = Vec::new();
     for (sub, key, value) in entries(imported) {
+        // A matched app's name is not written onto the tool it matched.
+        if imported.from_idp && sub.is_none() && (key == "idp_app" || key == "url") {
+            continue;
+        }
         let path = match sub {
             Some(s) => format!("{s}.{key}"),
             None => key.clone(),

@@ -172,6 +172,8 @@ pub struct ImportedTool {
     pub notes: Vec<String>,
     /// With `--keep-going`: the cells that could not be read.
     pub unread: Vec<String>,
+    /// An identity provider's app (matched with tools as `audit --idp` does).
+    pub from_idp: bool,
 }
 
 /// What one sheet's header row says.
@@ -333,6 +335,7 @@ fn from_idp(apps: &idp::IdpApps, out: &mut Import) {
             url,
             idp_app: Some(app.name.clone()),
             sso: Some(true),
+            from_idp: true,
             ..ImportedTool::default()
         });
     }
@@ -648,10 +651,7 @@ fn read_row(
                 match values::date(&cell, options.date_order) {
                     Ok(Some(d)) => tool.iso27001_expires = Some(d),
                     Ok(None) => {}
-                    Err(_) => match read!(values::boolean(&cell)) {
-                        Some(true) => iso_yes = true,
-                        _ => {}
-                    },
+                    Err(_) => iso_yes = read!(values::boolean(&cell)) == Some(true),
                 }
             }
             Target::Iso27001Expires => {
@@ -736,38 +736,37 @@ fn problem(
     });
 }
 
-/// A tool id from a name: lower case, letters and digits, dashes between.
+/// A tool id from a name: lower case ASCII letters and digits (common
+/// accented letters lose their accent), one dash between words, at most
+/// 60 characters; `tool` when nothing is left.
 pub fn slug(name: &str) -> String {
     let mut out = String::new();
     for c in name.to_lowercase().chars() {
         let c = match c {
-            'ä' => 'a',
-            'ö' => 'o',
-            'ü' => 'u',
+            'ä' | 'á' | 'à' | 'â' | 'å' | 'ã' => 'a',
             'é' | 'è' | 'ê' | 'ë' => 'e',
-            'á' | 'à' | 'â' | 'å' => 'a',
-            'ó' | 'ò' | 'ô' | 'ø' => 'o',
             'í' | 'ì' | 'î' | 'ï' => 'i',
-            'ú' | 'ù' | 'û' => 'u',
+            'ö' | 'ó' | 'ò' | 'ô' | 'ø' | 'õ' => 'o',
+            'ü' | 'ú' | 'ù' | 'û' => 'u',
             'ç' => 'c',
             'ñ' => 'n',
             c => c,
         };
         if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if c == '&' || c == '+' {
-            if !out.ends_with('-') && !out.is_empty() {
-                out.push('-');
+            if out.len() >= 60 {
+                break;
             }
-        } else if !out.ends_with('-') && !out.is_empty() && c != '\'' && c != '.' {
-            out.push('-');
-        } else if c == '.' && !out.ends_with('-') && !out.is_empty() {
+            out.push(c);
+        } else if c != '\'' && !out.is_empty() && !out.ends_with('-') {
             out.push('-');
         }
     }
-    let mut s: String = out.trim_matches('-').chars().take(60).collect();
-    s = s.trim_end_matches('-').to_string();
-    if s.is_empty() { "tool".to_string() } else { s }
+    let s = out.trim_end_matches('-');
+    if s.is_empty() {
+        "tool".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 /// Ids from names, made unique with `-2`, `-3`… in row order.
