@@ -557,11 +557,20 @@ fn into_with_an_identity_provider_export_adds_the_unlisted_apps() {
     );
     let merged = std::fs::read_to_string(&out).unwrap();
     let added = only_additions(&original, &merged);
-    let mut new_ids: Vec<&str> = added.iter().filter_map(|l| l.strip_prefix("id = ")).collect();
+    let mut new_ids: Vec<&str> = added
+        .iter()
+        .filter_map(|l| l.strip_prefix("id = "))
+        .collect();
     new_ids.sort();
     assert_eq!(
         new_ids,
-        ["\"calendly\"", "\"gong\"", "\"grammarly-business\"", "\"loom\"", "\"notion\""],
+        [
+            "\"calendly\"",
+            "\"gong\"",
+            "\"grammarly-business\"",
+            "\"loom\"",
+            "\"notion\""
+        ],
         "only the unlisted apps are added"
     );
     let audit = run(&[

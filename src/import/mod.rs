@@ -556,7 +556,7 @@ fn read_row(
                             u.what,
                             c.header
                         );
-                        let help = format!("accepted: {}", u.accepted);
+                        let help = u.help();
                         problem(out, &mut tool, sheet, c, row_no, message, &help);
                         continue;
                     }

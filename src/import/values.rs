@@ -65,6 +65,9 @@ fn format_number(n: f64) -> String {
 pub struct Unreadable {
     pub what: &'static str,
     pub accepted: String,
+    /// The value is well formed but could mean two things (03/04/2026):
+    /// `accepted` then says how to settle it.
+    pub ambiguous: bool,
 }
 
 impl Unreadable {
@@ -72,6 +75,16 @@ impl Unreadable {
         Unreadable {
             what,
             accepted: accepted.into(),
+            ambiguous: false,
+        }
+    }
+
+    /// The `help:` line of the message.
+    pub fn help(&self) -> String {
+        if self.ambiguous {
+            self.accepted.clone()
+        } else {
+            format!("accepted: {}", self.accepted)
         }
     }
 }
@@ -278,12 +291,15 @@ fn text_date(s: &str, order: Option<DateOrder>) -> Result<Option<Date>, Unreadab
                 (false, false, Some(DateOrder::Dmy)) => (a, b),
                 (false, false, Some(DateOrder::Mdy)) => (b, a),
                 (false, false, None) => {
-                    return Err(Unreadable::new(
-                        "a date",
-                        format!(
-                            "{a:02}/{b:02} could be day/month or month/day: say which with --date-format dmy or --date-format mdy, or write the date as {y}-MM-DD"
-                        ),
-                    ));
+                    return Err(Unreadable {
+                        ambiguous: true,
+                        ..Unreadable::new(
+                            "a date",
+                            format!(
+                                "{a:02}/{b:02} could be day/month or month/day: say which with --date-format dmy or --date-format mdy, or write the date as {y}-MM-DD"
+                            ),
+                        )
+                    });
                 }
             };
             ymd(y, m, d).map(Some).ok_or_else(bad)
