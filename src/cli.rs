@@ -32,6 +32,9 @@ pub enum ColorChoice {
     Never,
 }
 
+// Parsed once per run: the size of the largest variant (`audit`'s many
+// options) costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check an inventory for errors, reporting every problem at once

@@ -245,7 +245,7 @@ pub fn detect_csv(sheet: &Sheet) -> Option<Provider> {
     None
 }
 
-fn cell<'a>(row: &'a [Cell], index: Option<usize>) -> Option<&'a Cell> {
+fn cell(row: &[Cell], index: Option<usize>) -> Option<&Cell> {
     index.and_then(|i| row.get(i))
 }
 

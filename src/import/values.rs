@@ -406,10 +406,12 @@ fn parse_cost(s: &str) -> Option<Cost> {
         {
             number.push(c.to_ascii_lowercase());
         } else {
-            if "$€£¥".contains(c) && !word.is_empty() && !word.ends_with(['A', 'C', 'S', 'U']) {
-                if !flush(&mut word, &mut found) {
-                    return None;
-                }
+            if "$€£¥".contains(c)
+                && !word.is_empty()
+                && !word.ends_with(['A', 'C', 'S', 'U'])
+                && !flush(&mut word, &mut found)
+            {
+                return None;
             }
             word.push(c);
             if "$€£¥".contains(c) && !flush(&mut word, &mut found) {
@@ -572,9 +574,7 @@ fn one_region(raw: &str) -> Option<Region> {
     }
     // "EU (Frankfurt)", "US - East", "US-East", "us-east-1", "eu-central-1",
     // "ap-southeast-2": the leading area decides.
-    let head = w
-        .split(|c: char| c == '(' || c == '-' || c == ' ' || c == '_')
-        .find(|p| !p.is_empty())?;
+    let head = w.split(['(', '-', ' ', '_']).find(|p| !p.is_empty())?;
     let rest = &w[head.len()..];
     let cloudish = rest.trim_start_matches(['-', ' ', '_']);
     let looks_like_region_suffix = cloudish.is_empty()
