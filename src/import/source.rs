@@ -407,6 +407,33 @@ mod tests {
         assert!(read_csv(vec![b'a', 0xff, 0xfe, b'b'], None).is_err());
     }
 
+    proptest::proptest! {
+        /// Any bytes: an error or sheets, never a panic.
+        #[test]
+        fn any_bytes_are_read_or_refused(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            let _ = read_csv(bytes.clone(), None);
+            let mut zip = b"PK\x03\x04".to_vec();
+            zip.extend_from_slice(&bytes);
+            let _ = read_xlsx(zip.clone(), None);
+            let _ = read_ods(zip, None);
+        }
+    }
+
+    #[test]
+    fn a_truncated_workbook_is_an_error() {
+        let full = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/import/tracker.xlsx"
+        ))
+        .unwrap();
+        for cut in [10, full.len() / 3, full.len() / 2, full.len() - 10] {
+            assert!(
+                read_xlsx(full[..cut].to_vec(), None).is_err(),
+                "cut at {cut}"
+            );
+        }
+    }
+
     #[test]
     fn column_letters_run_past_z() {
         assert_eq!(column_letters(0), "A");

@@ -368,8 +368,9 @@ pub fn cost(cell: &Cell) -> Read<Cost> {
 fn parse_cost(s: &str) -> Option<Cost> {
     let mut s = s.to_string();
     for suffix in ["/yr", "/year", " per year", " p.a.", " pa", " a year", "/y"] {
-        if s.to_lowercase().ends_with(suffix) {
-            s.truncate(s.len() - suffix.len());
+        let cut = s.len().saturating_sub(suffix.len());
+        if s.is_char_boundary(cut) && s[cut..].eq_ignore_ascii_case(suffix) {
+            s.truncate(cut);
         }
     }
     // Split the text into the currency part and the number part.
@@ -575,7 +576,8 @@ fn one_region(raw: &str) -> Option<Region> {
     // "EU (Frankfurt)", "US - East", "US-East", "us-east-1", "eu-central-1",
     // "ap-southeast-2": the leading area decides.
     let head = w.split(['(', '-', ' ', '_']).find(|p| !p.is_empty())?;
-    let rest = &w[head.len()..];
+    let start = w.find(head).unwrap_or(0);
+    let rest = &w[start + head.len()..];
     let cloudish = rest.trim_start_matches(['-', ' ', '_']);
     let looks_like_region_suffix = cloudish.is_empty()
         || cloudish.starts_with('(')
@@ -958,6 +960,26 @@ pub fn soc2(cell: &Cell) -> Read<Soc2> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// Whatever a cell holds, every reader answers instead of panicking.
+        #[test]
+        fn no_reader_panics_on_any_text(s in "\\PC{0,40}", n in proptest::num::f64::ANY) {
+            for cell in [Cell::Text(s.clone()), Cell::Number(n)] {
+                let _ = boolean(&cell);
+                let _ = date(&cell, None);
+                let _ = date(&cell, Some(DateOrder::Dmy));
+                let _ = cost(&cell);
+                let _ = regions(&cell);
+                let _ = data_classes(&cell);
+                let _ = status(&cell);
+                let _ = url(&cell);
+                let _ = soc2(&cell);
+            }
+            let _ = category(&s);
+            let _ = currency(&s);
+        }
+    }
+
     fn t(s: &str) -> Cell {
         Cell::Text(s.to_string())
     }
@@ -1126,6 +1148,10 @@ mod tests {
         assert_eq!(r("Global"), "global");
         assert!(regions(&t("Mars")).is_err());
         assert!(regions(&t("on-prem")).is_err());
+        assert!(
+            regions(&t("-ééé")).is_err(),
+            "a separator before non-ASCII text"
+        );
     }
 
     #[test]
