@@ -43,6 +43,9 @@ pub enum ColorChoice {
     Never,
 }
 
+// Parsed once per run: the size of the largest variant (`audit`'s many
+// options) costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check an inventory for errors, reporting every problem at once
@@ -103,6 +106,10 @@ pub enum Command {
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Create an inventory from a spreadsheet (CSV, XLSX, ODS) or an identity provider's app list
+    Import(ImportArgs),
+    /// Read the app list from the identity provider (Okta) into a file for `audit --idp`
+    Discover(DiscoverArgs),
     /// List the available checks or explain one
     Checks {
         #[command(subcommand)]
@@ -176,6 +183,10 @@ pub struct AuditArgs {
     #[arg(long, value_name = "OLD")]
     pub base: Option<PathBuf>,
 
+    /// Compare with this identity-provider app list (Okta JSON, Entra or Google CSV): unlisted apps, unverified SSO
+    #[arg(long, value_name = "EXPORT")]
+    pub idp: Option<PathBuf>,
+
     /// Judge this evidence file (from `stackaudit probe`) as well, offline
     #[arg(long, value_name = "FILE", conflicts_with = "online")]
     pub evidence: Option<PathBuf>,
@@ -200,6 +211,83 @@ pub struct AuditArgs {
     /// Arrange the report by tool (default) or by framework control (table, markdown, json)
     #[arg(long, value_enum, default_value_t = GroupBy::Tool)]
     pub group_by: GroupBy,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The spreadsheet or export: .csv, .xlsx, .ods, or an identity provider's app list
+    pub source: PathBuf,
+    /// Read only this sheet of a workbook (default: every sheet with a tool list)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// A TOML file mapping column headers to inventory keys (see --print-map)
+    #[arg(long, value_name = "MAPPING.toml")]
+    pub map: Option<PathBuf>,
+    /// Print the column mapping that would be used, to edit and pass to --map
+    #[arg(long)]
+    pub print_map: bool,
+    /// The kind of source (default: from the extension and the header row)
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub from: Option<ImportFrom>,
+    /// The CSV delimiter: a character, or `tab` (default: sniffed)
+    #[arg(long, value_name = "C", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// How to read all-number dates whose day is 12 or less, e.g. 03/04/2026
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub date_format: Option<DateFormat>,
+    /// Write what could be read and list the unreadable cells as comments
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Merge into this existing inventory: add missing tools, fill missing keys, keep everything else
+    #[arg(long, value_name = "STACK")]
+    pub into: Option<PathBuf>,
+    /// Write the inventory here (default: standard output; with --into, the STACK file itself)
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace an existing --output file
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ImportFrom {
+    Csv,
+    Xlsx,
+    Ods,
+    /// Okta apps list (JSON, as GET /api/v1/apps returns it)
+    Okta,
+    /// Microsoft Entra ID "Enterprise applications" CSV download
+    Entra,
+    /// Google Workspace "App access control" connected-apps CSV download
+    Google,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DateFormat {
+    /// Day/month/year
+    Dmy,
+    /// Month/day/year
+    Mdy,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// The Okta organisation's domain, e.g. example.okta.com (token from OKTA_API_TOKEN)
+    #[arg(long, value_name = "DOMAIN")]
+    pub okta_domain: String,
+    /// Write the apps list (JSON) here instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" => Ok(s.as_bytes()[0]),
+        _ => Err(format!("`{s}` is not one ASCII character (or `tab`)")),
+    }
 }
 
 /// Limits and safety settings of HTTP probing.

@@ -29,6 +29,8 @@ pub struct AuditOptions {
     pub known: Option<baseline::KnownFindings>,
     /// Evidence from `stackaudit probe`; without it the probe checks find nothing.
     pub evidence: Option<crate::probe::evidence::Evidence>,
+    /// The identity provider's app list; without it the `idp` checks find nothing.
+    pub idp: Option<crate::import::idp::IdpApps>,
 }
 
 impl AuditOptions {
@@ -41,6 +43,7 @@ impl AuditOptions {
             fail_on: Some(Severity::High),
             known: None,
             evidence: None,
+            idp: None,
         }
     }
 }
@@ -317,6 +320,7 @@ pub fn audit(
         as_of: options.as_of,
         waivers_used: &[],
         evidence: options.evidence.as_ref(),
+        idp: options.idp.as_ref(),
     };
     let mut findings = Vec::new();
     // Waiver checks judge the outcome of all others, so they run last.
@@ -444,6 +448,9 @@ fn not_run(inv: &Inventory, defs: &[CheckDef], options: &AuditOptions) -> BTreeM
             }
             _ if def.family == "probe" && options.evidence.is_none() => {
                 "not run: no probe evidence was given (--evidence FILE or --online)"
+            }
+            _ if def.family == "idp" && options.idp.is_none() => {
+                "not run: no identity-provider app list was given (--idp EXPORT)"
             }
             _ => continue,
         };

@@ -11,6 +11,7 @@ pub mod compliance;
 pub mod contract;
 pub mod data;
 pub mod encryption;
+pub mod idp;
 pub mod integration;
 pub mod probe;
 pub mod residency;
@@ -379,6 +380,8 @@ pub struct Context<'a> {
     pub waivers_used: &'a [bool],
     /// Evidence from `stackaudit probe`, when the audit was given some.
     pub evidence: Option<&'a crate::probe::evidence::Evidence>,
+    /// The identity provider's app list (`audit --idp`), when given.
+    pub idp: Option<&'a crate::import::idp::IdpApps>,
 }
 
 impl<'a> Context<'a> {
@@ -493,6 +496,7 @@ pub fn builtin_evaluator(family: &str, id: &str) -> Option<Evaluator> {
         "data" => data::evaluator(id),
         "waiver" => waiver::evaluator(id),
         "probe" => probe::evaluator(id),
+        "idp" => idp::evaluator(id),
         _ => None,
     }
 }
@@ -642,6 +646,7 @@ pub(crate) mod testing {
             as_of: as_of.parse().unwrap(),
             waivers_used: &[],
             evidence: None,
+            idp: None,
         };
         let mut out = Vec::new();
         builtin_evaluator(&def.family, id).unwrap()(&ctx, def, &mut out);

@@ -48,6 +48,7 @@ fn inputs(args: &AuditArgs) -> Vec<Input<'_>> {
         ("the --baseline file", &args.baseline),
         ("the --base inventory", &args.base),
         ("the --evidence file", &args.evidence),
+        ("the --idp export", &args.idp),
     ];
     for (role, path) in optional {
         if let Some(p) = path {
@@ -123,6 +124,9 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
         fail_on: args.fail_on.into(),
         ..AuditOptions::new(as_of_or_today(args.as_of))
     };
+    if let Some(path) = &args.idp {
+        options.idp = Some(crate::import::idp::read(path, load.max_input_size)?);
+    }
     options.evidence = if args.online {
         Some(crate::probe::collect(
             &inventory,

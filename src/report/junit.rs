@@ -34,7 +34,7 @@ pub fn xml_safe(s: &str) -> String {
 
 /// Stack-level checks get one case for the whole stack, not one per tool.
 fn is_stack_level(def: &CheckDef) -> bool {
-    def.family == "stack" || def.family == "waiver"
+    def.family == "stack" || def.family == "waiver" || def.id == crate::checks::idp::UNLISTED_APP
 }
 
 /// Why a check could not run on this audit, if it could not.
