@@ -212,9 +212,9 @@ pub struct DiffArgs {
     pub old: PathBuf,
     /// The later inventory (e.g. the pull request's)
     pub new: PathBuf,
-    /// Output format
-    #[arg(long, short = 'f', value_enum, default_value_t = TextFormat::Table)]
-    pub format: TextFormat,
+    /// Output format (default: from the --output extension, else table)
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<TextFormat>,
     /// Exit 1 when an introduced finding is at or above this severity
     #[arg(long, value_enum, default_value_t = FailOn::High)]
     pub fail_on: FailOn,
@@ -224,6 +224,9 @@ pub struct DiffArgs {
     /// A folder of extra check definitions (repeatable)
     #[arg(long = "checks", value_name = "DIR")]
     pub checks_dirs: Vec<PathBuf>,
+    /// Write the report to this file instead of standard output (atomically); .xlsx, .json, .md pick the format
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -233,15 +236,18 @@ pub struct GateArgs {
     /// The current stack
     #[arg(long, default_value = "stack.toml")]
     pub stack: PathBuf,
-    /// Output format
-    #[arg(long, short = 'f', value_enum, default_value_t = TextFormat::Table)]
-    pub format: TextFormat,
+    /// Output format (default: from the --output extension, else table)
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<TextFormat>,
     /// Judge dates as of this day (YYYY-MM-DD); default today
     #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
     pub as_of: Option<jiff::civil::Date>,
     /// A folder of extra check definitions (repeatable)
     #[arg(long = "checks", value_name = "DIR")]
     pub checks_dirs: Vec<PathBuf>,
+    /// Write the report to this file instead of standard output (atomically); .xlsx, .json, .md pick the format
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Formats of the `diff` and `gate` reports.
@@ -252,6 +258,8 @@ pub enum TextFormat {
     Json,
     /// Pull-request comments
     Markdown,
+    /// An Excel workbook (write it with -o FILE.xlsx or to a pipe)
+    Xlsx,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -304,6 +312,8 @@ pub enum OutputFormat {
     Github,
     /// A self-contained page for procurement reviews
     Html,
+    /// An Excel workbook: summary with chart, tools, findings, controls, vendor questions
+    Xlsx,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

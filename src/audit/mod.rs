@@ -94,6 +94,24 @@ pub struct ToolSummary {
     pub audited: bool,
     /// Known findings of this tool that --baseline/--base left out.
     pub known: usize,
+    /// Every fact the inventory records about the tool, for the workbook's
+    /// Tools sheet (not in the JSON report, which stays as it is).
+    #[serde(skip)]
+    pub facts: Option<std::sync::Arc<ToolFacts>>,
+}
+
+/// What the inventory says about one tool beyond its summary.
+#[derive(Clone, Debug, Default)]
+pub struct ToolFacts {
+    pub data: crate::inventory::model::DataSet,
+    /// Classes the tool receives through integrations without declaring them.
+    pub inherited: crate::inventory::model::DataSet,
+    pub regions: Vec<String>,
+    pub contract: Option<crate::inventory::model::Contract>,
+    pub access: Option<crate::inventory::model::Access>,
+    pub certifications: Vec<crate::inventory::model::Certification>,
+    pub encryption: Option<crate::inventory::model::Encryption>,
+    pub backup: Option<crate::inventory::model::Backup>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -343,7 +361,7 @@ pub fn audit(
     findings.retain(|f| selected(f.tool.as_deref()));
     sort_findings(&mut findings);
     // Scores count every current finding, known ones included.
-    let mut tools = summarise_tools(inv, &findings, options);
+    let mut tools = summarise_tools(inv, &flow, &findings, options);
     let score = stack_score(&tools, &findings);
     let baseline = options.known.as_ref().map(|known| {
         let current: HashSet<String> = findings.iter().map(|f| f.fingerprint.clone()).collect();
@@ -553,6 +571,7 @@ pub fn sort_findings(findings: &mut [Finding]) {
 
 fn summarise_tools(
     inv: &Inventory,
+    flow: &DataFlow,
     findings: &[Finding],
     options: &AuditOptions,
 ) -> Vec<ToolSummary> {
@@ -564,7 +583,8 @@ fn summarise_tools(
     }
     inv.tools
         .iter()
-        .map(|t: &Tool| ToolSummary {
+        .enumerate()
+        .map(|(i, t): (usize, &Tool)| ToolSummary {
             id: t.id.clone(),
             name: t.name.clone(),
             vendor: t.vendor.clone(),
@@ -579,6 +599,16 @@ fn summarise_tools(
             audited: t.is_in_scope()
                 && (options.only_tools.is_empty() || options.only_tools.contains(&t.id)),
             known: 0,
+            facts: Some(std::sync::Arc::new(ToolFacts {
+                data: t.data,
+                inherited: flow.inherited(inv, i),
+                regions: t.regions.iter().map(ToString::to_string).collect(),
+                contract: t.contract.clone(),
+                access: t.access.clone(),
+                certifications: t.certifications.clone(),
+                encryption: t.encryption.clone(),
+                backup: t.backup.clone(),
+            })),
         })
         .collect()
 }

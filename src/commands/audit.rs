@@ -11,8 +11,8 @@ use crate::checks::Catalogue;
 use crate::cli::{AuditArgs, ColorChoice, GroupBy, OutputFormat};
 use crate::inventory::LoadOptions;
 use crate::output::{
-    EXIT_FINDINGS, EXIT_OK, Input, format_from_extension, refuse_overwriting_inputs,
-    write_atomically, write_stdout,
+    EXIT_FINDINGS, EXIT_OK, Input, format_from_extension, refuse_binary_to_terminal,
+    refuse_overwriting_inputs, write_atomically, write_stdout,
 };
 use crate::report::{self, Format, RenderOptions};
 
@@ -27,6 +27,7 @@ impl From<OutputFormat> for Format {
             OutputFormat::Junit => Format::Junit,
             OutputFormat::Github => Format::Github,
             OutputFormat::Html => Format::Html,
+            OutputFormat::Xlsx => Format::Xlsx,
         }
     }
 }
@@ -227,6 +228,9 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
             })
             .flatten(),
     };
+    if format == Format::Xlsx && to_terminal {
+        refuse_binary_to_terminal("review.xlsx")?;
+    }
     let bytes = report::render_grouped(&result, format, args.group_by.into(), &render)?;
     match &args.output {
         Some(path) => write_atomically(path, &bytes)?,
