@@ -89,6 +89,8 @@ pub enum Command {
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Write a vendor security questionnaire (XLSX) for one tool, or read a filled-in one back
+    Questionnaire(QuestionnaireArgs),
     /// List the available checks or explain one
     Checks {
         #[command(subcommand)]
@@ -248,6 +250,31 @@ pub struct GateArgs {
     /// Write the report to this file instead of standard output (atomically); .xlsx, .json, .md pick the format
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct QuestionnaireArgs {
+    /// The tool's id in the stack, or a `gate` candidate file holding one [[tool]]
+    #[arg(required_unless_present = "read", conflicts_with = "read")]
+    pub tool: Option<String>,
+    /// The current stack
+    #[arg(long, default_value = "stack.toml")]
+    pub stack: PathBuf,
+    /// Write the questionnaire to this file (.xlsx) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Read a filled-in questionnaire and print the inventory changes its answers make
+    #[arg(long, value_name = "FILE")]
+    pub read: Option<PathBuf>,
+    /// With --read: write the changes into this inventory or candidate file (TOML), keeping comments and layout
+    #[arg(long, value_name = "STACK", requires = "read")]
+    pub into: Option<PathBuf>,
+    /// Judge dates as of this day (YYYY-MM-DD); default today
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<jiff::civil::Date>,
+    /// A folder of extra check definitions (repeatable)
+    #[arg(long = "checks", value_name = "DIR")]
+    pub checks_dirs: Vec<PathBuf>,
 }
 
 /// Formats of the `diff` and `gate` reports.

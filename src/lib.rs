@@ -18,5 +18,6 @@ pub mod fuzzing;
 pub mod inventory;
 pub mod output;
 pub mod probe;
+pub mod questionnaire;
 pub mod report;
 pub mod run;

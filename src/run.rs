@@ -54,6 +54,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Diff(args) => commands::diff::run(args, &load),
         Command::Gate(args) => commands::gate::run(args, &load),
         Command::Checks { command } => commands::checks::run(command),
+        Command::Questionnaire(args) => commands::questionnaire::run(args, &load),
         Command::Probe {
             stack,
             output,

@@ -10,6 +10,7 @@ pub mod gate;
 pub mod graph;
 pub mod init;
 pub mod probe;
+pub mod questionnaire;
 pub mod schema;
 pub mod validate;
 
