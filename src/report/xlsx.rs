@@ -302,6 +302,14 @@ fn new_sheet<'a>(
         workbook.add_worksheet()
     };
     ws.set_name(name)?;
+    // Printed (and converted to PDF) landscape on A4, a page wide, the
+    // header row on every page.
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    if name != "Summary" {
+        ws.set_repeat_rows(0, 0)?;
+    }
     Ok(ws)
 }
 
