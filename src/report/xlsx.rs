@@ -101,6 +101,8 @@ struct Styles {
     number: Format,
     hours: Format,
     percent: Format,
+    /// Summary numbers, beside their labels.
+    left_number: Format,
     severity: [Format; 5],
     currencies: BTreeMap<String, Format>,
     unlocked: Format,
@@ -140,7 +142,12 @@ impl Styles {
             hours: Format::new()
                 .set_num_format("0.##")
                 .set_align(FormatAlign::Top),
-            percent: Format::new().set_num_format("0%"),
+            percent: Format::new()
+                .set_num_format("0%")
+                .set_align(FormatAlign::Left),
+            left_number: Format::new()
+                .set_num_format("0")
+                .set_align(FormatAlign::Left),
             severity: [
                 severity(0x7B0000, 0xFFFFFF),
                 severity(0xE04B3A, 0xFFFFFF),
@@ -376,7 +383,7 @@ fn label_rows(sheet: &mut Sheet, rows: &[(&str, Value)], styles: &Styles) -> Res
         match value {
             Value::Text(t) => sheet.text(1, t, &styles.text)?,
             Value::Date(d) => sheet.date(1, Some(*d), styles)?,
-            Value::Count(n) => sheet.number(1, *n as f64, &styles.number)?,
+            Value::Count(n) => sheet.number(1, *n as f64, &styles.left_number)?,
             Value::Ratio(r) => sheet.number(1, *r, &styles.percent)?,
         }
         sheet.row += 1;
@@ -443,11 +450,11 @@ fn summary_sheet(workbook: &mut Workbook, result: &AuditResult, styles: &Styles)
     sheet.headers(&["Family", "Findings"], styles)?;
     for (family, n) in &by_family {
         sheet.text(0, family, &styles.text)?;
-        sheet.number(1, *n as f64, &styles.number)?;
+        sheet.number(1, *n as f64, &styles.left_number)?;
         sheet.row += 1;
     }
     sheet.ws.set_column_width(0, 24)?;
-    sheet.ws.set_column_width(1, 48)?;
+    sheet.ws.set_column_width(1, 40)?;
     insert_severity_chart(sheet.ws, "Summary", chart_rows, 3)?;
     Ok(())
 }
@@ -462,7 +469,7 @@ fn severity_table(
     let first = sheet.row;
     for sev in Severity::DESCENDING {
         sheet.text(0, sev.as_str(), styles.severity(sev))?;
-        sheet.number(1, count(sev) as f64, &styles.number)?;
+        sheet.number(1, count(sev) as f64, &styles.left_number)?;
         sheet.row += 1;
     }
     Ok((first, sheet.row - 1))
