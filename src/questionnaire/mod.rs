@@ -898,3 +898,173 @@ pub fn closable(result: &AuditResult, tool: &str) -> BTreeMap<String, usize> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::Data;
+
+    #[test]
+    fn excel_serial_days_are_the_dates_excel_shows() {
+        assert_eq!(serial_to_date(1.0), Some(jiff::civil::date(1900, 1, 1)));
+        assert_eq!(serial_to_date(59.0), Some(jiff::civil::date(1900, 2, 28)));
+        // 60 is Excel's 29 February 1900, which never was; 61 is 1 March.
+        assert_eq!(serial_to_date(61.0), Some(jiff::civil::date(1900, 3, 1)));
+        assert_eq!(
+            serial_to_date(46348.0),
+            Some(jiff::civil::date(2026, 11, 22))
+        );
+        assert_eq!(
+            serial_to_date(46348.75),
+            Some(jiff::civil::date(2026, 11, 22))
+        );
+        assert_eq!(serial_to_date(0.0), None);
+        assert_eq!(serial_to_date(f64::NAN), None);
+        assert_eq!(serial_to_date(1e12), None);
+    }
+
+    #[test]
+    fn answers_are_typed_by_their_key_and_blanks_are_unanswered() {
+        let parse = |key: &str, d: Data| parse_answer(item(key).unwrap(), &d);
+        assert_eq!(
+            parse("contract.dpa", Data::String("YES".into())),
+            Ok(Some(Answer::Bool(true)))
+        );
+        assert_eq!(
+            parse("contract.dpa", Data::Bool(false)),
+            Ok(Some(Answer::Bool(false)))
+        );
+        assert_eq!(parse("contract.dpa", Data::String("  ".into())), Ok(None));
+        assert_eq!(parse("contract.dpa", Data::Empty), Ok(None));
+        assert!(parse("contract.dpa", Data::String("Partially".into())).is_err());
+        assert_eq!(
+            parse("backup.rpo_hours", Data::Int(4)),
+            Ok(Some(Answer::Number(4.0)))
+        );
+        assert_eq!(
+            parse("backup.rpo_hours", Data::String("1.5".into())),
+            Ok(Some(Answer::Number(1.5)))
+        );
+        assert!(parse("backup.rpo_hours", Data::Float(f64::INFINITY)).is_err());
+        assert!(parse("backup.rpo_hours", Data::Float(-0.5)).is_err());
+        assert_eq!(
+            parse("certifications.soc2.type", Data::Float(2.0)),
+            Ok(Some(Answer::Int(2)))
+        );
+        assert!(parse("certifications.soc2.type", Data::Float(3.0)).is_err());
+        assert_eq!(
+            parse("encryption.in_transit", Data::String("TLS1.3".into())),
+            Ok(Some(Answer::Text("tls1.3".into())))
+        );
+        assert_eq!(
+            parse(
+                "backup.last_restore_test",
+                Data::String("2026-09-01".into())
+            ),
+            Ok(Some(Answer::Date(jiff::civil::date(2026, 9, 1))))
+        );
+        let (message, help) = parse("backup.last_restore_test", Data::Float(46000.0)).unwrap_err();
+        assert!(message.contains("not formatted as a date"), "{message}");
+        assert_eq!(help, "accepted: a date (YYYY-MM-DD)");
+        assert_eq!(
+            parse("regions", Data::String("DE; fr, de\neu".into())),
+            Ok(Some(Answer::Regions(vec![
+                "de".into(),
+                "fr".into(),
+                "eu".into()
+            ])))
+        );
+        let (message, _) = parse("regions", Data::String("de, \u{1b}[2J".into())).unwrap_err();
+        assert!(
+            message.contains("\\u{1b}"),
+            "control characters shown escaped: {message}"
+        );
+        assert!(parse("encryption.at_rest", Data::String("x".repeat(201))).is_err());
+    }
+
+    #[test]
+    fn answers_go_into_the_tool_keeping_comments_and_inline_tables() {
+        let text = "schema = 1\n\n# the CRM\n[[tool]]\nid = \"crm\"\nname = \"CRM\" # kept\ncategory = \"crm\"\n\n[tool.certifications]\nsoc2 = { type = 1, report_date = 2024-01-01 } # old report\n\n[tool.backup]\nrpo_hours = 48 # too long\n\n[[tool]]\nid = \"chat\"\nname = \"Chat\"\ncategory = \"chat\"\n";
+        let answers = Answers {
+            tool: "crm".into(),
+            changes: vec![
+                ("certifications.soc2.type".into(), Answer::Int(2)),
+                (
+                    "certifications.soc2.report_date".into(),
+                    Answer::Date(jiff::civil::date(2026, 6, 30)),
+                ),
+                (
+                    "certifications.iso27001.expires".into(),
+                    Answer::Date(jiff::civil::date(2027, 1, 1)),
+                ),
+                ("backup.rpo_hours".into(), Answer::Number(4.0)),
+                ("backup.rto_hours".into(), Answer::Number(1.5)),
+                ("access.sso".into(), Answer::Bool(true)),
+                ("regions".into(), Answer::Regions(vec!["de".into()])),
+            ],
+        };
+        let out = apply_toml(text, &answers).unwrap();
+        assert!(
+            out.contains("# the CRM\n[[tool]]\nid = \"crm\"\nname = \"CRM\" # kept\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("soc2 = { type = 2, report_date = 2026-06-30 } # old report\n"),
+            "{out}"
+        );
+        assert!(out.contains("iso27001 = { expires = 2027-01-01 }"), "{out}");
+        assert!(
+            out.contains("rpo_hours = 4 # too long\nrto_hours = 1.5\n"),
+            "{out}"
+        );
+        assert!(out.contains("regions = [\"de\"]"), "{out}");
+        // The new section belongs to the crm tool, before the next [[tool]].
+        let sso = out.find("sso = true").unwrap();
+        assert!(sso < out.find("id = \"chat\"").unwrap(), "{out}");
+        let inv =
+            crate::inventory::load_str(&out, crate::inventory::source::Format::Toml, "x.toml")
+                .unwrap();
+        let crm = inv.tool("crm").unwrap();
+        assert_eq!(crm.access.as_ref().unwrap().sso, Some(true));
+        assert_eq!(inv.tool("chat").unwrap().access, None);
+        assert_eq!(
+            known_value(crm, "certifications.soc2.type").as_deref(),
+            Some("2")
+        );
+        assert_eq!(known_value(crm, "backup.rto_hours").as_deref(), Some("1.5"));
+
+        let missing = Answers {
+            tool: "nope".into(),
+            changes: vec![],
+        };
+        assert!(
+            apply_toml(text, &missing)
+                .unwrap_err()
+                .to_string()
+                .contains("no tool with id `nope`")
+        );
+    }
+
+    #[test]
+    fn every_item_names_keys_and_checks_that_exist() {
+        let catalogue = crate::checks::Catalogue::builtin();
+        for item in ITEMS {
+            for check in item.checks {
+                assert!(
+                    catalogue.get(check).is_some(),
+                    "{}: unknown check {check}",
+                    item.key
+                );
+            }
+            let tool = crate::inventory::load_str(
+                "schema = 1\n[[tool]]\nid = \"a\"\nname = \"A\"\ncategory = \"crm\"\n",
+                crate::inventory::source::Format::Toml,
+                "x.toml",
+            )
+            .unwrap()
+            .tools
+            .remove(0);
+            assert_eq!(known_value(&tool, item.key), None, "{}", item.key);
+        }
+    }
+}

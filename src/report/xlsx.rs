@@ -1062,3 +1062,27 @@ pub fn render_diff(diff: &Diff) -> Result<Vec<u8>> {
     )?;
     Ok(workbook.save_to_buffer()?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn currency_formats_carry_only_the_letters_of_the_code() {
+        let mut styles = Styles::new();
+        // A currency with quotes or brackets cannot break the number format.
+        let a = styles.currency(Some("E\"U]R;@")).clone();
+        let b = styles.currency(Some("EUR")).clone();
+        assert_eq!(a, b);
+        let plain = styles.currency(None).clone();
+        assert_ne!(plain, b);
+    }
+
+    #[test]
+    fn text_xml_cannot_carry_is_escaped_and_short_text_is_borrowed() {
+        assert_eq!(cell_text("a\u{ffff}b"), "a\\u{ffff}b");
+        assert_eq!(cell_text("a\u{1b}b\nc"), "a\\u{1b}b\nc");
+        assert!(matches!(cell_text("plain"), Cow::Borrowed("plain")));
+        assert_eq!(cell_text(&"x".repeat(MAX_CELL_CHARS)).len(), MAX_CELL_CHARS);
+    }
+}
