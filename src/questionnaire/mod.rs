@@ -594,7 +594,7 @@ fn parse_answer(item: &Item, data: &calamine::Data) -> Result<Option<Answer>, (S
                 _ => None,
             };
             match n {
-                Some(n) if n.is_finite() && n >= 0.0 && n <= 1e9 => Ok(Some(Answer::Number(n))),
+                Some(n) if (0.0..=1e9).contains(&n) => Ok(Some(Answer::Number(n))),
                 Some(_) => wrong("the number"),
                 None => wrong("the value"),
             }
