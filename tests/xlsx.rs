@@ -773,3 +773,41 @@ fn a_gate_candidate_gets_a_questionnaire_too() {
     assert_eq!(text(&about[0][0]), stackaudit::questionnaire::MARKER);
     assert!(rows(&mut wb, "Questions").len() > 1);
 }
+
+#[test]
+fn large_sheets_are_streamed_and_read_back_whole() {
+    // 800 tools with personal data and nothing else recorded: several
+    // findings each, so the Findings sheet passes the constant-memory
+    // threshold (5,000 rows) and its strings are written inline.
+    let mut text = String::from("schema = 1\n");
+    for i in 0..800 {
+        text.push_str(&format!(
+            "[[tool]]\nid = \"t{i}\"\nname = \"=Tool {i}\"\ncategory = \"other\"\ndata = [\"pii\"]\n"
+        ));
+    }
+    let inv = load_str(&text, Format::Toml, "big.toml").unwrap();
+    let result = audit(
+        &inv,
+        &Catalogue::builtin(),
+        &AuditOptions::new("2026-11-22".parse().unwrap()),
+    )
+    .unwrap();
+    assert!(result.findings.len() > 5_000, "{}", result.findings.len());
+    let bytes = xlsx::render(&result).unwrap();
+    let parts = parts(&bytes);
+    assert!(part(&parts, "xl/worksheets/sheet3.xml").contains("t=\"inlineStr\""));
+    assert_eq!(formulas(&parts), 0);
+    let mut wb = book(&bytes);
+    let findings = rows(&mut wb, "Findings");
+    assert_eq!(findings.len(), result.findings.len() + 1);
+    assert_eq!(
+        text_of_last(&findings),
+        result.findings.last().unwrap().fingerprint
+    );
+    let questions = rows(&mut wb, "Questions");
+    assert!(questions.len() > 800);
+}
+
+fn text_of_last(rows: &[Vec<Data>]) -> String {
+    text(&rows.last().unwrap()[9])
+}
