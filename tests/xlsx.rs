@@ -811,3 +811,32 @@ fn large_sheets_are_streamed_and_read_back_whole() {
 fn text_of_last(rows: &[Vec<Data>]) -> String {
     text(&rows.last().unwrap()[9])
 }
+
+#[test]
+fn a_workbook_is_never_printed_on_a_terminal() {
+    // `script` (util-linux, in every Debian) gives the command a terminal.
+    if Command::new("script").arg("--version").output().is_err() {
+        assert!(std::env::var("CI").is_err(), "script is missing in CI");
+        eprintln!("skipped: `script` is not installed");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_stackaudit");
+    for args in [
+        "audit stack.example.toml -f xlsx",
+        "gate tests/fixtures/gate/reject.toml --stack tests/fixtures/gate/stack.toml -f xlsx",
+        "questionnaire qualified --stack stack.example.toml",
+    ] {
+        let out = Command::new("script")
+            .args(["-qec", &format!("{bin} {args}"), "/dev/null"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(2), "{args}: {shown}");
+        assert!(
+            shown.contains("standard output is a terminal; write it to a file with -o"),
+            "{args}: {shown}"
+        );
+        assert!(!shown.contains("PK"), "{args}: no workbook bytes");
+    }
+}
