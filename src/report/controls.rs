@@ -74,6 +74,9 @@ pub fn group(result: &AuditResult) -> Vec<ControlView<'_>> {
                 .push(&def.id);
         }
     }
+    // Which tools each control already lists: a linear `contains` per
+    // finding was quadratic on large stacks.
+    let mut listed: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
     for f in &result.findings {
         for c in &f.controls {
             if let Some(view) = map.get_mut(c.as_str()) {
@@ -83,7 +86,7 @@ pub fn group(result: &AuditResult) -> Vec<ControlView<'_>> {
                 } else {
                     view.open_findings += 1;
                     if let Some(t) = &f.tool
-                        && !view.tools.contains(&t.as_str())
+                        && listed.insert((c.as_str(), t.as_str()))
                     {
                         view.tools.push(t);
                     }

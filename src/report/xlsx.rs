@@ -559,8 +559,9 @@ fn tools_sheet(workbook: &mut Workbook, result: &AuditResult, styles: &mut Style
     widths.apply(ws)?;
     let mut sheet = Sheet { ws, row: 0 };
     sheet.headers(&TOOL_HEADERS, styles)?;
+    let no_facts = crate::audit::ToolFacts::default();
     for t in &result.tools {
-        let facts = t.facts.as_deref().cloned().unwrap_or_default();
+        let facts = t.facts.as_deref().unwrap_or(&no_facts);
         sheet.text(0, &t.id, &styles.text)?;
         sheet.text(1, &t.name, &styles.wrap)?;
         sheet.opt_text(2, t.vendor.as_deref(), &styles.text)?;
