@@ -29,6 +29,9 @@ pub struct AuditOptions {
     pub known: Option<baseline::KnownFindings>,
     /// Evidence from `stackaudit probe`; without it the probe checks find nothing.
     pub evidence: Option<crate::probe::evidence::Evidence>,
+    /// Keep every inventory fact of each tool in the result (`ToolSummary::facts`),
+    /// for the workbook; off saves memory on large stacks for other reports.
+    pub tool_facts: bool,
 }
 
 impl AuditOptions {
@@ -41,6 +44,7 @@ impl AuditOptions {
             fail_on: Some(Severity::High),
             known: None,
             evidence: None,
+            tool_facts: true,
         }
     }
 }
@@ -599,16 +603,18 @@ fn summarise_tools(
             audited: t.is_in_scope()
                 && (options.only_tools.is_empty() || options.only_tools.contains(&t.id)),
             known: 0,
-            facts: Some(std::sync::Arc::new(ToolFacts {
-                data: t.data,
-                inherited: flow.inherited(inv, i),
-                regions: t.regions.iter().map(ToString::to_string).collect(),
-                contract: t.contract.clone(),
-                access: t.access.clone(),
-                certifications: t.certifications.clone(),
-                encryption: t.encryption.clone(),
-                backup: t.backup.clone(),
-            })),
+            facts: options.tool_facts.then(|| {
+                std::sync::Arc::new(ToolFacts {
+                    data: t.data,
+                    inherited: flow.inherited(inv, i),
+                    regions: t.regions.iter().map(ToString::to_string).collect(),
+                    contract: t.contract.clone(),
+                    access: t.access.clone(),
+                    certifications: t.certifications.clone(),
+                    encryption: t.encryption.clone(),
+                    backup: t.backup.clone(),
+                })
+            }),
         })
         .collect()
 }

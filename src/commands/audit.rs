@@ -122,6 +122,12 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
     let mut options = AuditOptions {
         only_tools: args.tools.clone(),
         fail_on: args.fail_on.into(),
+        // Only the workbook shows every fact of every tool.
+        tool_facts: args
+            .format
+            .map(Format::from)
+            .or_else(|| args.output.as_deref().and_then(format_from_extension))
+            == Some(Format::Xlsx),
         ..AuditOptions::new(as_of_or_today(args.as_of))
     };
     options.evidence = if args.online {
