@@ -4,11 +4,22 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCandidates;
+
+use crate::commands::completions::{check_id_candidates, tool_id_candidates};
+
+/// `stackaudit --version`: the version and the size of the built-in catalogue.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("STACKAUDIT_BUILTIN_CHECKS"),
+    " built-in checks)"
+);
 
 #[derive(Debug, Parser)]
 #[command(
     name = "stackaudit",
-    version,
+    version = VERSION,
     about = "Audit a marketing-technology stack inventory for integration, compliance, residency, security and contract gaps",
     after_help = "Exit codes: 0 success, 1 findings at or above --fail-on, 2 invalid input or usage error."
 )]
@@ -32,6 +43,9 @@ pub enum ColorChoice {
     Never,
 }
 
+// Parsed once per run: the size of the largest variant (`audit`'s many
+// options) costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check an inventory for errors, reporting every problem at once
@@ -45,6 +59,9 @@ pub enum Command {
         /// Judge waiver lengths (policy.max_waiver_days) as of this day (YYYY-MM-DD); default today
         #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
         as_of: Option<jiff::civil::Date>,
+        /// Also check the [[waiver]] entries in this file (TOML, YAML or JSON), as `audit --waivers` reads them
+        #[arg(long, value_name = "FILE")]
+        waivers: Option<PathBuf>,
     },
     /// Write a starter inventory (TOML or YAML with comments, or JSON)
     Init {
@@ -91,10 +108,34 @@ pub enum Command {
     },
     /// Write a vendor security questionnaire (XLSX) for one tool, or read a filled-in one back
     Questionnaire(QuestionnaireArgs),
+    /// Create an inventory from a spreadsheet (CSV, XLSX, ODS) or an identity provider's app list
+    Import(ImportArgs),
+    /// Read the app list from the identity provider (Okta) into a file for `audit --idp`
+    Discover(DiscoverArgs),
     /// List the available checks or explain one
     Checks {
         #[command(subcommand)]
         command: ChecksCommand,
+    },
+    /// Print the shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(
+        after_help = "Load it:\n  source <(stackaudit completions bash)    # or zsh\n  \
+        stackaudit completions fish | source\nTab asks `stackaudit` on PATH, so check ids \
+        and the tool ids of ./stack.toml complete too."
+    )]
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+        /// A self-contained script: subcommands, options and fixed values, without check or tool ids
+        #[arg(long = "static")]
+        static_script: bool,
+    },
+    /// Write the manual pages (the top page, or one page per subcommand with --dir)
+    Man {
+        /// Write stackaudit.1 and one stackaudit-<subcommand>.1 per subcommand into this folder (created if missing)
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -121,7 +162,7 @@ pub struct AuditArgs {
     pub checks_dirs: Vec<PathBuf>,
 
     /// Audit only these tools (repeatable); stack-level checks still run
-    #[arg(long = "tool", value_name = "ID")]
+    #[arg(long = "tool", value_name = "ID", add = ArgValueCandidates::new(tool_id_candidates))]
     pub tools: Vec<String>,
 
     /// Write the report to this file instead of standard output (atomically)
@@ -143,6 +184,10 @@ pub struct AuditArgs {
     /// Report only findings that this inventory has and the base version OLD has not
     #[arg(long, value_name = "OLD")]
     pub base: Option<PathBuf>,
+
+    /// Compare with this identity-provider app list (Okta JSON, Entra or Google CSV): unlisted apps, unverified SSO
+    #[arg(long, value_name = "EXPORT")]
+    pub idp: Option<PathBuf>,
 
     /// Judge this evidence file (from `stackaudit probe`) as well, offline
     #[arg(long, value_name = "FILE", conflicts_with = "online")]
@@ -168,6 +213,83 @@ pub struct AuditArgs {
     /// Arrange the report by tool (default) or by framework control (table, markdown, json)
     #[arg(long, value_enum, default_value_t = GroupBy::Tool)]
     pub group_by: GroupBy,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The spreadsheet or export: .csv, .xlsx, .ods, or an identity provider's app list
+    pub source: PathBuf,
+    /// Read only this sheet of a workbook (default: every sheet with a tool list)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// A TOML file mapping column headers to inventory keys (see --print-map)
+    #[arg(long, value_name = "MAPPING.toml")]
+    pub map: Option<PathBuf>,
+    /// Print the column mapping that would be used, to edit and pass to --map
+    #[arg(long)]
+    pub print_map: bool,
+    /// The kind of source (default: from the extension and the header row)
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub from: Option<ImportFrom>,
+    /// The CSV delimiter: a character, or `tab` (default: sniffed)
+    #[arg(long, value_name = "C", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+    /// How to read all-number dates whose day is 12 or less, e.g. 03/04/2026
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub date_format: Option<DateFormat>,
+    /// Write what could be read and list the unreadable cells as comments
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Merge into this existing inventory: add missing tools, fill missing keys, keep everything else
+    #[arg(long, value_name = "STACK")]
+    pub into: Option<PathBuf>,
+    /// Write the inventory here (default: standard output; with --into, the STACK file itself)
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace an existing --output file
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ImportFrom {
+    Csv,
+    Xlsx,
+    Ods,
+    /// Okta apps list (JSON, as GET /api/v1/apps returns it)
+    Okta,
+    /// Microsoft Entra ID "Enterprise applications" CSV download
+    Entra,
+    /// Google Workspace "App access control" connected-apps CSV download
+    Google,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DateFormat {
+    /// Day/month/year
+    Dmy,
+    /// Month/day/year
+    Mdy,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// The Okta organisation's domain, e.g. example.okta.com (token from OKTA_API_TOKEN)
+    #[arg(long, value_name = "DOMAIN")]
+    pub okta_domain: String,
+    /// Write the apps list (JSON) here instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" => Ok(s.as_bytes()[0]),
+        _ => Err(format!("`{s}` is not one ASCII character (or `tab`)")),
+    }
 }
 
 /// Limits and safety settings of HTTP probing.
@@ -314,6 +436,7 @@ pub enum ChecksCommand {
     /// Show everything about one check
     Explain {
         /// The check id, e.g. backup-rpo-exceeded
+        #[arg(add = ArgValueCandidates::new(check_id_candidates))]
         id: String,
         /// Also load definitions from this folder (repeatable)
         #[arg(long = "checks", value_name = "DIR")]
@@ -356,4 +479,16 @@ pub enum FailOn {
 pub fn parse_as_of(s: &str) -> Result<jiff::civil::Date, String> {
     crate::inventory::validate::parse_date(s)
         .map_err(|e| format!("`{s}` is not a date in the form YYYY-MM-DD ({e})"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_version_counts_the_builtin_catalogue() {
+        let checks = crate::checks::Catalogue::builtin().checks.len();
+        assert_eq!(
+            super::VERSION,
+            format!("{} ({checks} built-in checks)", env!("CARGO_PKG_VERSION"))
+        );
+    }
 }

@@ -112,6 +112,7 @@ pub fn rule(data: &[u8]) {
         as_of: as_of(),
         waivers_used: &[],
         evidence: None,
+        idp: None,
     };
     let mut out = Vec::new();
     if let Some(rule) = &def.rule {

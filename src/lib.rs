@@ -15,6 +15,7 @@ pub mod cli;
 pub mod commands;
 pub mod diagnostic;
 pub mod fuzzing;
+pub mod import;
 pub mod inventory;
 pub mod output;
 pub mod probe;

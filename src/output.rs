@@ -30,6 +30,65 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// [`write_stdout`] for output produced piece by piece, so a large report
+/// is never held whole in memory. A closed pipe ends the output quietly, as
+/// there.
+pub fn write_stdout_with(write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let mut out = UntilClosed {
+        inner: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
+        closed: false,
+    };
+    match write(&mut out).and_then(|()| Ok(out.flush()?)) {
+        Err(e) if is_write_error(&e) => Err(e.context("cannot write to standard output")),
+        other => other,
+    }
+}
+
+/// Whether an error of a streamed write came from the writing itself (a full
+/// disk), rather than from producing the output (a format that cannot show
+/// what was asked): only the first is "cannot write".
+fn is_write_error(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.is::<std::io::Error>())
+        || e.downcast_ref::<serde_json::Error>()
+            .is_some_and(|j| j.is_io())
+}
+
+/// A writer that drops everything once its reader has gone away.
+struct UntilClosed<W: Write> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> UntilClosed<W> {
+    fn absorb_closed_pipe(&mut self, result: std::io::Result<()>) -> std::io::Result<()> {
+        match result {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
+impl<W: Write> Write for UntilClosed<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.closed {
+            let result = self.inner.write_all(buf);
+            self.absorb_closed_pipe(result)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let result = self.inner.flush();
+        self.absorb_closed_pipe(result)
+    }
+}
+
 /// [`write_stdout`] for text, with a newline.
 pub fn print_line(line: &str) -> Result<()> {
     write_stdout(format!("{line}\n").as_bytes())
@@ -38,6 +97,17 @@ pub fn print_line(line: &str) -> Result<()> {
 /// Writes through a temporary file in the same folder and renames it into
 /// place, so a failed run never leaves a truncated file behind.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically_with(path, |out| Ok(out.write_all(bytes)?))
+}
+
+/// [`write_atomically`] for output produced piece by piece: `write` streams
+/// into a buffered temporary file, so a large report is never held whole in
+/// memory. When `write` fails, the temporary file is removed and any existing
+/// file at `path` is left as it was.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -51,9 +121,15 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     }
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.flush())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        match write(&mut out).and_then(|()| Ok(out.flush()?)) {
+            Err(e) if is_write_error(&e) => {
+                return Err(e.context(format!("cannot write {}", path.display())));
+            }
+            other => other?,
+        }
+    }
     // Temporary files are private (0600); a report keeps the permissions of
     // the file it replaces, or gets the usual 0644.
     #[cfg(unix)]

@@ -13,6 +13,8 @@ use crate::inventory::LoadOptions;
 use crate::output::{EXIT_INVALID, EXIT_OK};
 
 pub fn main() -> ExitCode {
+    // A Tab press in a shell that sourced `stackaudit completions`: answer and exit.
+    commands::completions::complete_if_asked();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -47,7 +49,8 @@ pub fn run(cli: Cli) -> Result<u8> {
             stack,
             checks_dirs,
             as_of,
-        } => commands::validate::run(&stack, &checks_dirs, as_of, &load),
+            waivers,
+        } => commands::validate::run(&stack, &checks_dirs, as_of, waivers.as_deref(), &load),
         Command::Init { path, force } => commands::init::run(&path, force),
         Command::Schema => commands::schema::run(),
         Command::Audit(args) => commands::audit::run(args, &load, cli.color),
@@ -55,6 +58,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Gate(args) => commands::gate::run(args, &load),
         Command::Checks { command } => commands::checks::run(command),
         Command::Questionnaire(args) => commands::questionnaire::run(args, &load),
+        Command::Import(args) => commands::import::run(args, &load),
+        Command::Discover(args) => commands::discover::run(args),
         Command::Probe {
             stack,
             output,
@@ -66,5 +71,10 @@ pub fn run(cli: Cli) -> Result<u8> {
             as_of,
             output,
         } => commands::graph::run(&stack, format, as_of, output.as_deref(), &load),
+        Command::Completions {
+            shell,
+            static_script,
+        } => commands::completions::run(shell, static_script),
+        Command::Man { dir } => commands::man::run(dir.as_deref()),
     }
 }

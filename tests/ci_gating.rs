@@ -314,6 +314,29 @@ fn other_write_errors_exit_2_with_a_message() {
     );
 }
 
+#[test]
+fn a_report_that_cannot_be_made_leaves_the_old_file_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.csv");
+    std::fs::write(&report, "yesterday's report\n").unwrap();
+    let out = stackaudit()
+        .args(["audit", "stack.example.toml", "--as-of", "2026-11-22"])
+        .args(["--group-by", "control", "-f", "csv", "-o"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--group-by control works with"), "{err}");
+    assert!(!err.contains("cannot write"), "not a write error: {err}");
+    assert_eq!(
+        std::fs::read_to_string(&report).unwrap(),
+        "yesterday's report\n"
+    );
+    let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(leftovers, 1, "no temporary file is left behind");
+}
+
 /// Every kind of input file `audit`, `probe` and `graph` read, in one folder.
 fn inputs_folder() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -1,5 +1,5 @@
-//! Every command the README shows is run against the real binary, so the
-//! manual cannot drift from the program:
+//! Every command the README (and the CI recipe of docs/ci-gating.md) shows
+//! is run against the real binary, so the manual cannot drift from the program:
 //!
 //! - `sh` blocks: each `stackaudit …` line (and `cargo run [--release] -- …`,
 //!   which runs the same binary) in a folder holding the example stack as
@@ -127,12 +127,16 @@ fn ci_runs(command: &str, ci: &str) -> bool {
 
 #[test]
 fn every_readme_command_runs_and_every_excerpt_matches() {
-    let readme = std::fs::read_to_string(root("README.md")).unwrap();
     let ci = std::fs::read_to_string(root(".ci/run")).unwrap();
     let (dir, bin) = workdir();
     let mut ran = 0;
-    for block in blocks(&readme) {
-        let origin = format!("README.md:{}", block.line);
+    // The README, and the CI recipe it links to instead of repeating.
+    let documents = ["README.md", "docs/ci-gating.md"].map(|name| {
+        let text = std::fs::read_to_string(root(name)).unwrap();
+        blocks(&text).into_iter().map(move |b| (name, b))
+    });
+    for (name, block) in documents.into_iter().flatten() {
+        let origin = format!("{name}:{}", block.line);
         if let Some(name) = &block.file {
             std::fs::write(dir.path().join(name), block.body.join("\n") + "\n").unwrap();
         }

@@ -48,6 +48,7 @@ pub fn json_message(e: &serde_json::Error) -> String {
 
 impl Baseline {
     pub fn from_result(result: &AuditResult) -> Baseline {
+        let tools = result.tools_by_id();
         let mut findings: Vec<Entry> = result
             .findings
             .iter()
@@ -60,7 +61,7 @@ impl Baseline {
                 tool_name: f
                     .tool
                     .as_deref()
-                    .and_then(|t| result.tool(t))
+                    .and_then(|t| tools.get(t))
                     .map(|t| t.name.clone()),
             })
             .collect();

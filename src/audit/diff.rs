@@ -2,7 +2,7 @@
 //! inventory, tool by tool and field by field, and which findings the change
 //! introduces or resolves.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -181,11 +181,22 @@ pub fn renamed_tools<S: AsRef<str>>(before: &[(S, S)], after: &[(S, S)]) -> Vec<
         .collect();
     removed.sort();
     added.sort();
+    // Added ids by name, in id order: each removed tool (in id order) takes
+    // the first unclaimed one of its name, in time linear in the lists.
+    let mut added_by_name: HashMap<&str, std::collections::VecDeque<&str>> = HashMap::new();
+    for (new_id, name) in added {
+        added_by_name
+            .entry(name.as_str())
+            .or_default()
+            .push_back(new_id.as_str());
+    }
     let mut out = Vec::new();
     for (old_id, name) in removed {
-        if let Some(pos) = added.iter().position(|(_, n)| n == name) {
-            let (new_id, _) = added.remove(pos);
-            out.push((old_id.clone(), new_id.clone()));
+        if let Some(new_id) = added_by_name
+            .get_mut(name.as_str())
+            .and_then(|ids| ids.pop_front())
+        {
+            out.push((old_id.clone(), new_id.to_string()));
         }
     }
     out
@@ -295,5 +306,39 @@ impl Diff<'_> {
             out = out.replace("\n      ", "\n    - ").replace("\n  ", "\n- ");
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::renamed_tools;
+
+    #[test]
+    fn renames_pair_by_name_in_id_order_whatever_the_file_order() {
+        let before = [
+            ("zeta", "Chat"),
+            ("alpha", "Chat"),
+            ("kept", "CRM"),
+            ("gone", "Wiki"),
+        ];
+        let after = [
+            ("kept", "CRM"),
+            ("chat-2", "Chat"),
+            ("chat-1", "Chat"),
+            ("new", "Forms"),
+        ];
+        assert_eq!(
+            renamed_tools(&before, &after),
+            [
+                ("alpha".to_string(), "chat-1".to_string()),
+                ("zeta".to_string(), "chat-2".to_string()),
+            ]
+        );
+        // More removed than added of one name: the extra one is a removal.
+        let after = [("chat-1", "Chat")];
+        assert_eq!(
+            renamed_tools(&before, &after),
+            [("alpha".to_string(), "chat-1".to_string())]
+        );
     }
 }

@@ -5,7 +5,7 @@ pub mod baseline;
 pub mod diff;
 pub mod gate;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -32,6 +32,8 @@ pub struct AuditOptions {
     /// Keep every inventory fact of each tool in the result (`ToolSummary::facts`),
     /// for the workbook; off saves memory on large stacks for other reports.
     pub tool_facts: bool,
+    /// The identity provider's app list; without it the `idp` checks find nothing.
+    pub idp: Option<crate::import::idp::IdpApps>,
 }
 
 impl AuditOptions {
@@ -45,6 +47,7 @@ impl AuditOptions {
             known: None,
             evidence: None,
             tool_facts: true,
+            idp: None,
         }
     }
 }
@@ -182,8 +185,15 @@ impl AuditResult {
         self.checks.iter().find(|c| c.id == id)
     }
 
+    /// One tool's summary. A linear scan: callers that look up many tools
+    /// use [`AuditResult::tools_by_id`] once instead.
     pub fn tool(&self, id: &str) -> Option<&ToolSummary> {
         self.tools.iter().find(|t| t.id == id)
+    }
+
+    /// Every tool's summary by id, for reporters that look up each finding's tool.
+    pub fn tools_by_id(&self) -> HashMap<&str, &ToolSummary> {
+        self.tools.iter().map(|t| (t.id.as_str(), t)).collect()
     }
 }
 
@@ -332,6 +342,7 @@ pub fn audit(
         as_of: options.as_of,
         waivers_used: &[],
         evidence: options.evidence.as_ref(),
+        idp: options.idp.as_ref(),
     };
     let mut findings = Vec::new();
     // Waiver checks judge the outcome of all others, so they run last.
@@ -459,6 +470,9 @@ fn not_run(inv: &Inventory, defs: &[CheckDef], options: &AuditOptions) -> BTreeM
             }
             _ if def.family == "probe" && options.evidence.is_none() => {
                 "not run: no probe evidence was given (--evidence FILE or --online)"
+            }
+            _ if def.family == "idp" && options.idp.is_none() => {
+                "not run: no identity-provider app list was given (--idp EXPORT)"
             }
             _ => continue,
         };

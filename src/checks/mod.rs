@@ -11,6 +11,7 @@ pub mod compliance;
 pub mod contract;
 pub mod data;
 pub mod encryption;
+pub mod idp;
 pub mod integration;
 pub mod probe;
 pub mod residency;
@@ -353,11 +354,13 @@ pub fn fingerprint(check: &str, tool: Option<&str>, subject: Option<&str>) -> St
         h.update(part.as_bytes());
         h.update([0x1f]);
     }
-    h.finalize()
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(16);
+    for b in &h.finalize()[..8] {
+        hex.push(HEX[usize::from(b >> 4)] as char);
+        hex.push(HEX[usize::from(b & 0xf)] as char);
+    }
+    hex
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -377,6 +380,8 @@ pub struct Context<'a> {
     pub waivers_used: &'a [bool],
     /// Evidence from `stackaudit probe`, when the audit was given some.
     pub evidence: Option<&'a crate::probe::evidence::Evidence>,
+    /// The identity provider's app list (`audit --idp`), when given.
+    pub idp: Option<&'a crate::import::idp::IdpApps>,
 }
 
 impl<'a> Context<'a> {
@@ -461,7 +466,7 @@ impl<'a> Context<'a> {
                 related.extend(on_paths);
             }
         }
-        related.sort_by(|&a, &b| tools[a].id.cmp(&tools[b].id));
+        self.flow.sort_by_id(&mut related);
         related.dedup();
         let text = if parts.is_empty() {
             String::new()
@@ -491,6 +496,7 @@ pub fn builtin_evaluator(family: &str, id: &str) -> Option<Evaluator> {
         "data" => data::evaluator(id),
         "waiver" => waiver::evaluator(id),
         "probe" => probe::evaluator(id),
+        "idp" => idp::evaluator(id),
         _ => None,
     }
 }
@@ -640,6 +646,7 @@ pub(crate) mod testing {
             as_of: as_of.parse().unwrap(),
             waivers_used: &[],
             evidence: None,
+            idp: None,
         };
         let mut out = Vec::new();
         builtin_evaluator(&def.family, id).unwrap()(&ctx, def, &mut out);

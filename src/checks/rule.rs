@@ -569,6 +569,7 @@ mod tests {
             as_of: "2026-11-22".parse().unwrap(),
             waivers_used: &[],
             evidence: None,
+            idp: None,
         };
         let mut out = Vec::new();
         evaluate(&ctx, &def, def.rule.as_ref().unwrap(), &mut out);

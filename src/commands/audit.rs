@@ -12,7 +12,8 @@ use crate::cli::{AuditArgs, ColorChoice, GroupBy, OutputFormat};
 use crate::inventory::LoadOptions;
 use crate::output::{
     EXIT_FINDINGS, EXIT_OK, Input, format_from_extension, refuse_binary_to_terminal,
-    refuse_overwriting_inputs, write_atomically, write_stdout,
+    refuse_overwriting_inputs, write_atomically, write_atomically_with, write_stdout,
+    write_stdout_with,
 };
 use crate::report::{self, Format, RenderOptions};
 
@@ -49,6 +50,7 @@ fn inputs(args: &AuditArgs) -> Vec<Input<'_>> {
         ("the --baseline file", &args.baseline),
         ("the --base inventory", &args.base),
         ("the --evidence file", &args.evidence),
+        ("the --idp export", &args.idp),
     ];
     for (role, path) in optional {
         if let Some(p) = path {
@@ -130,6 +132,9 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
             == Some(Format::Xlsx),
         ..AuditOptions::new(as_of_or_today(args.as_of))
     };
+    if let Some(path) = &args.idp {
+        options.idp = Some(crate::import::idp::read(path, load.max_input_size)?);
+    }
     options.evidence = if args.online {
         Some(crate::probe::collect(
             &inventory,
@@ -237,14 +242,17 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
     if format == Format::Xlsx && to_terminal {
         refuse_binary_to_terminal("review.xlsx")?;
     }
-    let bytes = report::render_grouped(&result, format, args.group_by.into(), &render)?;
+    let group_by = args.group_by.into();
     match &args.output {
-        Some(path) => write_atomically(path, &bytes)?,
-        None => write_stdout(&bytes)?,
+        Some(path) => write_atomically_with(path, |out| {
+            report::write_grouped(&result, format, group_by, &render, out)
+        })?,
+        None => {
+            write_stdout_with(|out| report::write_grouped(&result, format, group_by, &render, out))?
+        }
     }
     // The process ends after this command: handing the large structures back
     // to the allocator one by one would take a tenth of a big run.
-    std::mem::forget(bytes);
     std::mem::forget(result);
     std::mem::forget(inventory);
     if args.quiet {

@@ -5,10 +5,14 @@
 
 pub mod audit;
 pub mod checks;
+pub mod completions;
 pub mod diff;
+pub mod discover;
 pub mod gate;
 pub mod graph;
+pub mod import;
 pub mod init;
+pub mod man;
 pub mod probe;
 pub mod questionnaire;
 pub mod schema;

@@ -15,9 +15,14 @@ pub fn run(
     stack: &Path,
     checks_dirs: &[PathBuf],
     as_of: Option<Date>,
+    waivers: Option<&Path>,
     load: &LoadOptions,
 ) -> Result<u8> {
-    let inventory = load_stack(stack, load)?;
+    let mut inventory = load_stack(stack, load)?;
+    if let Some(path) = waivers {
+        let extra = crate::inventory::load_waivers(path, load, &inventory)?;
+        inventory.waivers.extend(extra);
+    }
     // `[checks]` must name real checks and parameters.
     let catalogue = Catalogue::load(checks_dirs)?;
     crate::audit::configure(&inventory, &catalogue)?;

@@ -160,12 +160,16 @@ impl Path {
 
     /// Every tool shown on the path.
     pub fn tools(&self) -> Vec<usize> {
-        match self {
-            Path::Whole(p) => p.clone(),
-            Path::Elided { origin, tail, .. } => std::iter::once(*origin)
-                .chain(tail.iter().copied())
-                .collect(),
-        }
+        self.shown().collect()
+    }
+
+    /// Every tool shown on the path, in order, without allocating.
+    pub fn shown(&self) -> impl Iterator<Item = usize> + '_ {
+        let (head, rest): (Option<usize>, &[usize]) = match self {
+            Path::Whole(p) => (None, p),
+            Path::Elided { origin, tail, .. } => (Some(*origin), tail),
+        };
+        head.into_iter().chain(rest.iter().copied())
     }
 }
 
@@ -559,19 +563,18 @@ impl DataFlow {
             .get_or_init(|| {
                 let p = self.provenance(inv, tool, class)?;
                 let mut related = Vec::new();
-                let sources: Vec<String> = p
-                    .paths
-                    .iter()
-                    .map(|path| {
-                        related.extend(path.tools().into_iter().filter(|&i| i != tool));
-                        format!(
-                            "from `{}` via {}",
-                            inv.tools[path.origin()].id,
-                            describe_path(inv, path)
-                        )
-                    })
-                    .collect();
-                let mut text = format!("{class} {}", join_and(&sources));
+                let mut text = format!("{class} ");
+                let last = p.paths.len().saturating_sub(1);
+                for (i, path) in p.paths.iter().enumerate() {
+                    related.extend(path.shown().filter(|&i| i != tool));
+                    if i > 0 {
+                        text.push_str(if i == last { " and " } else { ", " });
+                    }
+                    text.push_str("from `");
+                    text.push_str(&inv.tools[path.origin()].id);
+                    text.push_str("` via ");
+                    write_path(&mut text, inv, path);
+                }
                 if p.more > 0 {
                     let at_least = if p.more_is_lower_bound {
                         "at least "
@@ -580,11 +583,16 @@ impl DataFlow {
                     };
                     text.push_str(&format!(" and {at_least}{} more", p.more));
                 }
-                related.sort_by(|&a, &b| inv.tools[a].id.cmp(&inv.tools[b].id));
+                self.sort_by_id(&mut related);
                 related.dedup();
                 Some((text, related))
             })
             .as_ref()
+    }
+
+    /// Sorts tool indices by id (ranks are id order), without comparing strings.
+    pub fn sort_by_id(&self, tools: &mut [usize]) {
+        tools.sort_unstable_by_key(|&t| self.rank[t]);
     }
 
     fn find_provenance(
@@ -679,33 +687,34 @@ impl DataFlow {
 }
 
 /// "a", "a and b", "a, b and c".
-fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
 /// "crm → ma → chat", or "crm → … (12 tools) → x → chat" for a long path.
 pub fn describe_path(inv: &Inventory, path: &Path) -> String {
-    let ids = |list: &[usize]| {
-        list.iter()
-            .map(|&i| inv.tools[i].id.as_str())
-            .collect::<Vec<_>>()
-            .join(" → ")
+    let mut text = String::new();
+    write_path(&mut text, inv, path);
+    text
+}
+
+/// [`describe_path`] appended to `text`.
+fn write_path(text: &mut String, inv: &Inventory, path: &Path) {
+    let ids = |text: &mut String, list: &[usize]| {
+        for (i, &t) in list.iter().enumerate() {
+            if i > 0 {
+                text.push_str(" → ");
+            }
+            text.push_str(&inv.tools[t].id);
+        }
     };
     match path {
-        Path::Whole(list) => ids(list),
+        Path::Whole(list) => ids(text, list),
         Path::Elided {
             origin,
             skipped,
             tail,
-        } => format!(
-            "{} → … ({skipped} tools) → {}",
-            inv.tools[*origin].id,
-            ids(tail)
-        ),
+        } => {
+            text.push_str(&inv.tools[*origin].id);
+            text.push_str(&format!(" → … ({skipped} tools) → "));
+            ids(text, tail);
+        }
     }
 }
 

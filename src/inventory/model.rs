@@ -241,6 +241,8 @@ pub struct Tool {
     pub regions: Vec<Region>,
     pub url: Option<String>,
     pub trust_url: Option<String>,
+    /// The app's name in the identity provider (`audit --idp`).
+    pub idp_app: Option<String>,
     pub labels: BTreeMap<String, String>,
     pub contract: Option<Contract>,
     pub access: Option<Access>,

@@ -230,6 +230,11 @@ pub const TOOL: &[Field] = &[
     opt("url", Ty::Url, "The product's web site."),
     opt("trust_url", Ty::Url, "The vendor's trust or security page."),
     opt(
+        "idp_app",
+        Ty::Str,
+        "The app's name in the identity provider, when it differs from the tool's name (audit --idp).",
+    ),
+    opt(
         "labels",
         Ty::Map(&Ty::Str),
         "Free-form string labels, for user-defined checks.",

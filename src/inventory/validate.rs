@@ -881,6 +881,7 @@ impl Builder<'_> {
             regions: regions_at(t, "regions"),
             url: str_at(t, "url").map(str::to_string),
             trust_url: str_at(t, "trust_url").map(str::to_string),
+            idp_app: str_at(t, "idp_app").map(str::to_string),
             labels: sub("labels")
                 .and_then(Node::as_table)
                 .map(|e| {

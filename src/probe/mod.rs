@@ -3,6 +3,7 @@
 
 pub mod evidence;
 pub mod guard;
+pub mod okta;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -270,7 +271,7 @@ struct Response {
     truncated: bool,
 }
 
-fn describe_error(e: &reqwest::Error) -> String {
+pub(crate) fn describe_error(e: &reqwest::Error) -> String {
     let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {

@@ -1,7 +1,7 @@
 //! The auditor's view: per framework control (SOC 2, ISO 27001, GDPR, CSA
 //! CCM), the checks that test it and the tools and findings that bear on it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
 use anyhow::Result;
@@ -74,9 +74,9 @@ pub fn group(result: &AuditResult) -> Vec<ControlView<'_>> {
                 .push(&def.id);
         }
     }
-    // Which tools each control already lists: a linear `contains` per
-    // finding was quadratic on large stacks.
-    let mut listed: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
+    // (control, tool) pairs already listed: a control shared by thousands of
+    // tools must not rescan its tool list for every finding.
+    let mut listed: HashSet<(&str, &str)> = HashSet::new();
     for f in &result.findings {
         for c in &f.controls {
             if let Some(view) = map.get_mut(c.as_str()) {
@@ -86,7 +86,7 @@ pub fn group(result: &AuditResult) -> Vec<ControlView<'_>> {
                 } else {
                     view.open_findings += 1;
                     if let Some(t) = &f.tool
-                        && listed.insert((c.as_str(), t.as_str()))
+                        && listed.insert((view.control, t.as_str()))
                     {
                         view.tools.push(t);
                     }

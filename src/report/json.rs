@@ -1,5 +1,7 @@
 //! The JSON report: a stable interface for scripts (`schema_version` 1).
 
+use std::io::Write as _;
+
 use anyhow::Result;
 use serde::Serialize;
 
@@ -54,6 +56,13 @@ struct JsonFinding<'a> {
 }
 
 pub fn render(result: &AuditResult) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    write(result, &mut out)?;
+    Ok(out)
+}
+
+/// The report streamed to `out`, without building it in memory first.
+pub fn write(result: &AuditResult, out: &mut dyn std::io::Write) -> Result<()> {
     let s = &result.summary;
     let report = Report {
         schema_version: 1,
@@ -96,7 +105,11 @@ pub fn render(result: &AuditResult) -> Result<Vec<u8>> {
             })
             .collect(),
     };
-    let mut out = serde_json::to_vec_pretty(&report)?;
-    out.push(b'\n');
-    Ok(out)
+    // serde writes a few bytes at a time: a concrete buffer keeps those
+    // writes inlined instead of each going through `dyn Write`.
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, &report)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()?;
+    Ok(())
 }

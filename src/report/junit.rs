@@ -34,7 +34,7 @@ pub fn xml_safe(s: &str) -> String {
 
 /// Stack-level checks get one case for the whole stack, not one per tool.
 fn is_stack_level(def: &CheckDef) -> bool {
-    def.family == "stack" || def.family == "waiver"
+    def.family == "stack" || def.family == "waiver" || def.id == crate::checks::idp::UNLISTED_APP
 }
 
 /// Why a check could not run on this audit, if it could not.
@@ -174,8 +174,9 @@ fn suites(result: &AuditResult) -> Vec<Suite<'_>> {
         });
     }
     // Findings on a tool the inventory summary does not list (none today).
+    let listed = result.tools_by_id();
     for (tool, findings) in &grouped {
-        if result.tool(tool).is_none() {
+        if !listed.contains_key(tool) {
             suites.push(Suite {
                 name: format!("tool {tool}"),
                 known: None,

@@ -117,6 +117,21 @@ pub fn render_grouped(
     }
 }
 
+/// [`render_grouped`] streamed to `out`: formats that can be written piece
+/// by piece (JSON) are, the others are rendered and then written.
+pub fn write_grouped(
+    result: &AuditResult,
+    format: Format,
+    group_by: GroupBy,
+    options: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
+    match (format, group_by) {
+        (Format::Json, GroupBy::Tool) => json::write(result, out),
+        _ => Ok(out.write_all(&render_grouped(result, format, group_by, options)?)?),
+    }
+}
+
 pub fn render(result: &AuditResult, format: Format, options: &RenderOptions) -> Result<Vec<u8>> {
     Ok(match format {
         Format::Table => table::render(result, options).into_bytes(),
