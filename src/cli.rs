@@ -106,6 +106,8 @@ pub enum Command {
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Write a vendor security questionnaire (XLSX) for one tool, or read a filled-in one back
+    Questionnaire(QuestionnaireArgs),
     /// Create an inventory from a spreadsheet (CSV, XLSX, ODS) or an identity provider's app list
     Import(ImportArgs),
     /// Read the app list from the identity provider (Okta) into a file for `audit --idp`
@@ -334,9 +336,9 @@ pub struct DiffArgs {
     pub old: PathBuf,
     /// The later inventory (e.g. the pull request's)
     pub new: PathBuf,
-    /// Output format
-    #[arg(long, short = 'f', value_enum, default_value_t = TextFormat::Table)]
-    pub format: TextFormat,
+    /// Output format (default: from the --output extension, else table)
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<TextFormat>,
     /// Exit 1 when an introduced finding is at or above this severity
     #[arg(long, value_enum, default_value_t = FailOn::High)]
     pub fail_on: FailOn,
@@ -346,6 +348,9 @@ pub struct DiffArgs {
     /// A folder of extra check definitions (repeatable)
     #[arg(long = "checks", value_name = "DIR")]
     pub checks_dirs: Vec<PathBuf>,
+    /// Write the report to this file instead of standard output (atomically); .xlsx, .json, .md pick the format
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -355,9 +360,37 @@ pub struct GateArgs {
     /// The current stack
     #[arg(long, default_value = "stack.toml")]
     pub stack: PathBuf,
-    /// Output format
-    #[arg(long, short = 'f', value_enum, default_value_t = TextFormat::Table)]
-    pub format: TextFormat,
+    /// Output format (default: from the --output extension, else table)
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<TextFormat>,
+    /// Judge dates as of this day (YYYY-MM-DD); default today
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<jiff::civil::Date>,
+    /// A folder of extra check definitions (repeatable)
+    #[arg(long = "checks", value_name = "DIR")]
+    pub checks_dirs: Vec<PathBuf>,
+    /// Write the report to this file instead of standard output (atomically); .xlsx, .json, .md pick the format
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct QuestionnaireArgs {
+    /// The tool's id in the stack, or a `gate` candidate file holding one [[tool]]
+    #[arg(required_unless_present = "read", conflicts_with = "read")]
+    pub tool: Option<String>,
+    /// The current stack
+    #[arg(long, default_value = "stack.toml")]
+    pub stack: PathBuf,
+    /// Write the questionnaire to this file (.xlsx) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Read a filled-in questionnaire and print the inventory changes its answers make
+    #[arg(long, value_name = "FILE")]
+    pub read: Option<PathBuf>,
+    /// With --read: write the changes into this inventory or candidate file (TOML), keeping comments and layout
+    #[arg(long, value_name = "STACK", requires = "read")]
+    pub into: Option<PathBuf>,
     /// Judge dates as of this day (YYYY-MM-DD); default today
     #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
     pub as_of: Option<jiff::civil::Date>,
@@ -374,6 +407,8 @@ pub enum TextFormat {
     Json,
     /// Pull-request comments
     Markdown,
+    /// An Excel workbook (write it with -o FILE.xlsx or to a pipe)
+    Xlsx,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -427,6 +462,8 @@ pub enum OutputFormat {
     Github,
     /// A self-contained page for procurement reviews
     Html,
+    /// An Excel workbook: summary with chart, tools, findings, controls, vendor questions
+    Xlsx,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

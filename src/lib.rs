@@ -19,5 +19,6 @@ pub mod import;
 pub mod inventory;
 pub mod output;
 pub mod probe;
+pub mod questionnaire;
 pub mod report;
 pub mod run;

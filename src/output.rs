@@ -144,6 +144,14 @@ pub fn write_atomically_with(
     Ok(())
 }
 
+/// Refuses to print a binary report (a workbook) on a terminal, where it
+/// would show as noise; a pipe or a file takes it.
+pub fn refuse_binary_to_terminal(example: &str) -> Result<()> {
+    anyhow::bail!(
+        "an XLSX workbook is binary and standard output is a terminal; write it to a file with -o {example} (or pipe it)"
+    )
+}
+
 /// The report format an output file's extension names, if any.
 pub fn format_from_extension(path: &Path) -> Option<Format> {
     match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
@@ -154,6 +162,7 @@ pub fn format_from_extension(path: &Path) -> Option<Format> {
         "xml" => Some(Format::Junit),
         "html" | "htm" => Some(Format::Html),
         "txt" => Some(Format::Table),
+        "xlsx" => Some(Format::Xlsx),
         _ => None,
     }
 }
@@ -293,6 +302,7 @@ mod tests {
             ("r.xml", Some(Format::Junit)),
             ("r.htm", Some(Format::Html)),
             ("r.txt", Some(Format::Table)),
+            ("r.XLSX", Some(Format::Xlsx)),
             ("r.yaml", None),
             ("report", None),
         ] {

@@ -57,6 +57,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Diff(args) => commands::diff::run(args, &load),
         Command::Gate(args) => commands::gate::run(args, &load),
         Command::Checks { command } => commands::checks::run(command),
+        Command::Questionnaire(args) => commands::questionnaire::run(args, &load),
         Command::Import(args) => commands::import::run(args, &load),
         Command::Discover(args) => commands::discover::run(args),
         Command::Probe {

@@ -245,6 +245,11 @@ proptest! {
         let options = RenderOptions::default();
         for format in &report::Format::ALL {
             let bytes = report::render(&result, *format, &options).unwrap();
+            if *format == report::Format::Xlsx {
+                // A zip archive; tests/xlsx.rs reads workbooks back.
+                prop_assert!(bytes.starts_with(b"PK"));
+                continue;
+            }
             let text = String::from_utf8(bytes).unwrap();
             match format {
                 report::Format::Json | report::Format::Sarif => { serde_json::from_str::<Value>(&text).unwrap(); }
@@ -256,7 +261,7 @@ proptest! {
                 }
                 report::Format::Github => prop_assert_eq!(text.lines().count(), result.findings.len() + 1),
                 report::Format::Markdown => prop_assert!(text.len() <= report::markdown::COMMENT_LIMIT),
-                report::Format::Table => {}
+                report::Format::Table | report::Format::Xlsx => {}
             }
         }
     }

@@ -286,6 +286,41 @@ fn every_format_carries_the_same_findings_as_json() {
     }
 }
 
+/// The workbook's Findings sheet, read with calamine (the workbook is
+/// binary, so it is not one of the text parsers above).
+fn from_xlsx(bytes: Vec<u8>) -> Findings {
+    use calamine::{Data, Reader};
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = book.worksheet_range("Findings").unwrap();
+    let mut out = Findings::new();
+    for row in range.rows().skip(1) {
+        let cell = |i: usize| match &row[i] {
+            Data::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let tool = cell(2);
+        add(
+            &mut out,
+            &cell(1),
+            (tool != "(stack)").then_some(tool.as_str()),
+            &cell(0),
+        );
+    }
+    out
+}
+
+#[test]
+fn the_workbook_carries_the_same_findings_as_json() {
+    for stack in STACKS {
+        let result = audited(stack, Some(Severity::High));
+        let json = from_json(&render(&result, report::Format::Json));
+        let bytes =
+            report::render(&result, report::Format::Xlsx, &RenderOptions::default()).unwrap();
+        assert_eq!(from_xlsx(bytes), json, "{stack}: xlsx differs from JSON");
+    }
+}
+
 #[test]
 fn the_stacks_hold_the_cases_the_comparison_is_about() {
     let result = audited("tests/data/retiring-stack.toml", Some(Severity::High));

@@ -215,7 +215,7 @@ impl Diff<'_> {
 
     /// The diff in `format`: text (plain or Markdown), or pretty JSON with
     /// a final newline.
-    pub fn render(&self, format: TextFormat) -> serde_json::Result<Vec<u8>> {
+    pub fn render(&self, format: TextFormat) -> anyhow::Result<Vec<u8>> {
         Ok(match format {
             TextFormat::Table => self.text(false).into_bytes(),
             TextFormat::Markdown => self.text(true).into_bytes(),
@@ -224,6 +224,7 @@ impl Diff<'_> {
                 v.push(b'\n');
                 v
             }
+            TextFormat::Xlsx => crate::report::xlsx::render_diff(self)?,
         })
     }
 

@@ -55,6 +55,9 @@ pub struct GateReport {
     pub new_stack_findings: Vec<Finding>,
     /// Questions to send the vendor, one per missing piece of evidence.
     pub vendor_questions: Vec<String>,
+    /// For each vendor question, the checks whose findings raise it.
+    #[serde(skip)]
+    pub raised_by: Vec<Vec<String>>,
     /// Things the organisation must do itself before adopting it.
     pub internal_actions: Vec<String>,
 }
@@ -147,21 +150,10 @@ pub fn evaluate(
         Some(s) if s >= Severity::Low => Verdict::ApproveWithConditions,
         _ => Verdict::Approve,
     };
-    let mut vendor_questions = Vec::new();
-    let mut internal_actions = Vec::new();
-    for f in own
-        .iter()
-        .filter(|f| !f.is_waived() && f.severity > Severity::Info)
-    {
-        match catalogue
-            .get(&f.check)
-            .and_then(|c| c.vendor_question.clone())
-        {
-            Some(q) if !vendor_questions.contains(&q) => vendor_questions.push(q),
-            Some(_) => {}
-            None => internal_actions.push(format!("{} ({})", f.remediation, f.check)),
-        }
-    }
+    let (asked, internal_actions) = questions_for(own.iter(), |check| {
+        catalogue.get(check).and_then(|c| c.vendor_question.clone())
+    });
+    let (vendor_questions, raised_by) = asked.into_iter().unzip();
     Ok(GateReport {
         schema_version: 1,
         candidate: id,
@@ -172,8 +164,35 @@ pub fn evaluate(
         stack_changes,
         new_stack_findings,
         vendor_questions,
+        raised_by,
         internal_actions,
     })
+}
+
+/// The questions for a vendor that a tool's findings raise, each with the
+/// checks that raise it, and the actions left to the organisation: every
+/// unwaived finding above info asks its check's `vendor_question` (once),
+/// or, without one, adds its remediation as an internal action.
+pub fn questions_for<'a>(
+    findings: impl Iterator<Item = &'a Finding>,
+    question: impl Fn(&str) -> Option<String>,
+) -> (Vec<(String, Vec<String>)>, Vec<String>) {
+    let mut asked: Vec<(String, Vec<String>)> = Vec::new();
+    let mut internal_actions = Vec::new();
+    for f in findings.filter(|f| !f.is_waived() && f.severity > Severity::Info) {
+        match question(&f.check) {
+            Some(q) => match asked.iter_mut().find(|(known, _)| *known == q) {
+                Some((_, checks)) => {
+                    if !checks.contains(&f.check) {
+                        checks.push(f.check.clone());
+                    }
+                }
+                None => asked.push((q, vec![f.check.clone()])),
+            },
+            None => internal_actions.push(format!("{} ({})", f.remediation, f.check)),
+        }
+    }
+    (asked, internal_actions)
 }
 
 /// Plain statements of what the candidate changes: categories, redundancy, data it would receive.
@@ -349,7 +368,7 @@ fn render_text(r: &GateReport, markdown: bool) -> String {
 impl GateReport {
     /// The report in `format`: text (plain or Markdown), or pretty JSON with
     /// a final newline.
-    pub fn render(&self, format: TextFormat) -> serde_json::Result<Vec<u8>> {
+    pub fn render(&self, format: TextFormat) -> anyhow::Result<Vec<u8>> {
         Ok(match format {
             TextFormat::Table => render_text(self, false).into_bytes(),
             TextFormat::Markdown => render_text(self, true).into_bytes(),
@@ -358,6 +377,7 @@ impl GateReport {
                 v.push(b'\n');
                 v
             }
+            TextFormat::Xlsx => crate::report::xlsx::render_gate(self)?,
         })
     }
 }

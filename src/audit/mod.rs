@@ -29,6 +29,9 @@ pub struct AuditOptions {
     pub known: Option<baseline::KnownFindings>,
     /// Evidence from `stackaudit probe`; without it the probe checks find nothing.
     pub evidence: Option<crate::probe::evidence::Evidence>,
+    /// Keep every inventory fact of each tool in the result (`ToolSummary::facts`),
+    /// for the workbook; off saves memory on large stacks for other reports.
+    pub tool_facts: bool,
     /// The identity provider's app list; without it the `idp` checks find nothing.
     pub idp: Option<crate::import::idp::IdpApps>,
 }
@@ -43,6 +46,7 @@ impl AuditOptions {
             fail_on: Some(Severity::High),
             known: None,
             evidence: None,
+            tool_facts: true,
             idp: None,
         }
     }
@@ -97,6 +101,24 @@ pub struct ToolSummary {
     pub audited: bool,
     /// Known findings of this tool that --baseline/--base left out.
     pub known: usize,
+    /// Every fact the inventory records about the tool, for the workbook's
+    /// Tools sheet (not in the JSON report, which stays as it is).
+    #[serde(skip)]
+    pub facts: Option<std::sync::Arc<ToolFacts>>,
+}
+
+/// What the inventory says about one tool beyond its summary.
+#[derive(Clone, Debug, Default)]
+pub struct ToolFacts {
+    pub data: crate::inventory::model::DataSet,
+    /// Classes the tool receives through integrations without declaring them.
+    pub inherited: crate::inventory::model::DataSet,
+    pub regions: Vec<String>,
+    pub contract: Option<crate::inventory::model::Contract>,
+    pub access: Option<crate::inventory::model::Access>,
+    pub certifications: Vec<crate::inventory::model::Certification>,
+    pub encryption: Option<crate::inventory::model::Encryption>,
+    pub backup: Option<crate::inventory::model::Backup>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -354,7 +376,7 @@ pub fn audit(
     findings.retain(|f| selected(f.tool.as_deref()));
     sort_findings(&mut findings);
     // Scores count every current finding, known ones included.
-    let mut tools = summarise_tools(inv, &findings, options);
+    let mut tools = summarise_tools(inv, &flow, &findings, options);
     let score = stack_score(&tools, &findings);
     let baseline = options.known.as_ref().map(|known| {
         let current: HashSet<String> = findings.iter().map(|f| f.fingerprint.clone()).collect();
@@ -567,6 +589,7 @@ pub fn sort_findings(findings: &mut [Finding]) {
 
 fn summarise_tools(
     inv: &Inventory,
+    flow: &DataFlow,
     findings: &[Finding],
     options: &AuditOptions,
 ) -> Vec<ToolSummary> {
@@ -578,7 +601,8 @@ fn summarise_tools(
     }
     inv.tools
         .iter()
-        .map(|t: &Tool| ToolSummary {
+        .enumerate()
+        .map(|(i, t): (usize, &Tool)| ToolSummary {
             id: t.id.clone(),
             name: t.name.clone(),
             vendor: t.vendor.clone(),
@@ -593,6 +617,18 @@ fn summarise_tools(
             audited: t.is_in_scope()
                 && (options.only_tools.is_empty() || options.only_tools.contains(&t.id)),
             known: 0,
+            facts: options.tool_facts.then(|| {
+                std::sync::Arc::new(ToolFacts {
+                    data: t.data,
+                    inherited: flow.inherited(inv, i),
+                    regions: t.regions.iter().map(ToString::to_string).collect(),
+                    contract: t.contract.clone(),
+                    access: t.access.clone(),
+                    certifications: t.certifications.clone(),
+                    encryption: t.encryption.clone(),
+                    backup: t.backup.clone(),
+                })
+            }),
         })
         .collect()
 }

@@ -11,8 +11,9 @@ use crate::checks::Catalogue;
 use crate::cli::{AuditArgs, ColorChoice, GroupBy, OutputFormat};
 use crate::inventory::LoadOptions;
 use crate::output::{
-    EXIT_FINDINGS, EXIT_OK, Input, format_from_extension, refuse_overwriting_inputs,
-    write_atomically, write_atomically_with, write_stdout, write_stdout_with,
+    EXIT_FINDINGS, EXIT_OK, Input, format_from_extension, refuse_binary_to_terminal,
+    refuse_overwriting_inputs, write_atomically, write_atomically_with, write_stdout,
+    write_stdout_with,
 };
 use crate::report::{self, Format, RenderOptions};
 
@@ -27,6 +28,7 @@ impl From<OutputFormat> for Format {
             OutputFormat::Junit => Format::Junit,
             OutputFormat::Github => Format::Github,
             OutputFormat::Html => Format::Html,
+            OutputFormat::Xlsx => Format::Xlsx,
         }
     }
 }
@@ -122,6 +124,12 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
     let mut options = AuditOptions {
         only_tools: args.tools.clone(),
         fail_on: args.fail_on.into(),
+        // Only the workbook shows every fact of every tool.
+        tool_facts: args
+            .format
+            .map(Format::from)
+            .or_else(|| args.output.as_deref().and_then(format_from_extension))
+            == Some(Format::Xlsx),
         ..AuditOptions::new(as_of_or_today(args.as_of))
     };
     if let Some(path) = &args.idp {
@@ -231,6 +239,9 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
             })
             .flatten(),
     };
+    if format == Format::Xlsx && to_terminal {
+        refuse_binary_to_terminal("review.xlsx")?;
+    }
     let group_by = args.group_by.into();
     match &args.output {
         Some(path) => write_atomically_with(path, |out| {

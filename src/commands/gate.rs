@@ -3,14 +3,22 @@
 
 use anyhow::Result;
 
-use super::{as_of_or_today, load_stack};
+use super::{as_of_or_today, load_stack, text_format, write_text_report};
 use crate::audit::gate::{Verdict, evaluate, read_candidate};
 use crate::checks::Catalogue;
 use crate::cli::GateArgs;
 use crate::inventory::LoadOptions;
-use crate::output::{EXIT_FINDINGS, EXIT_OK, write_stdout};
+use crate::output::{EXIT_FINDINGS, EXIT_OK, Input, refuse_overwriting_inputs};
 
 pub fn run(args: GateArgs, load: &LoadOptions) -> Result<u8> {
+    let format = text_format(args.format, args.output.as_deref())?;
+    if let Some(path) = &args.output {
+        let inputs = [
+            Input::new("the candidate file", &args.candidate),
+            Input::new("the inventory", &args.stack),
+        ];
+        refuse_overwriting_inputs(path, "--output", &inputs, &args.checks_dirs)?;
+    }
     let stack = load_stack(&args.stack, load)?;
     let catalogue = Catalogue::load(&args.checks_dirs)?;
     crate::audit::configure(&stack, &catalogue)?;
@@ -22,7 +30,7 @@ pub fn run(args: GateArgs, load: &LoadOptions) -> Result<u8> {
         &catalogue,
         as_of_or_today(args.as_of),
     )?;
-    write_stdout(&report.render(args.format.into())?)?;
+    write_text_report(&report.render(format)?, format, args.output.as_deref())?;
     Ok(if report.verdict == Verdict::Reject {
         EXIT_FINDINGS
     } else {

@@ -14,6 +14,7 @@ pub mod import;
 pub mod init;
 pub mod man;
 pub mod probe;
+pub mod questionnaire;
 pub mod schema;
 pub mod validate;
 
@@ -64,6 +65,50 @@ impl From<crate::cli::TextFormat> for crate::report::TextFormat {
             Cli::Table => Engine::Table,
             Cli::Json => Engine::Json,
             Cli::Markdown => Engine::Markdown,
+            Cli::Xlsx => Engine::Xlsx,
+        }
+    }
+}
+
+/// The format of a `gate` or `diff` report: `--format`, else the one the
+/// `--output` extension names, else plain text.
+pub fn text_format(
+    flag: Option<crate::cli::TextFormat>,
+    output: Option<&Path>,
+) -> Result<crate::report::TextFormat> {
+    use crate::report::{Format, TextFormat};
+    if let Some(f) = flag {
+        return Ok(f.into());
+    }
+    Ok(
+        match output.and_then(crate::output::format_from_extension) {
+            None | Some(Format::Table) => TextFormat::Table,
+            Some(Format::Json) => TextFormat::Json,
+            Some(Format::Markdown) => TextFormat::Markdown,
+            Some(Format::Xlsx) => TextFormat::Xlsx,
+            Some(other) => anyhow::bail!(
+                "this report is written as table, json, markdown or xlsx, not {}; give --format",
+                format!("{other:?}").to_lowercase()
+            ),
+        },
+    )
+}
+
+/// Writes a `gate` or `diff` report to `output` (atomically) or standard
+/// output; a workbook is never printed on a terminal.
+pub fn write_text_report(
+    bytes: &[u8],
+    format: crate::report::TextFormat,
+    output: Option<&Path>,
+) -> Result<()> {
+    use std::io::IsTerminal;
+    match output {
+        Some(path) => crate::output::write_atomically(path, bytes),
+        None => {
+            if format == crate::report::TextFormat::Xlsx && std::io::stdout().is_terminal() {
+                crate::output::refuse_binary_to_terminal("report.xlsx")?;
+            }
+            crate::output::write_stdout(bytes)
         }
     }
 }

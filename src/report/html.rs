@@ -530,6 +530,7 @@ mod tests {
             score: 100,
             audited: true,
             known: 0,
+            facts: None,
         }
     }
 

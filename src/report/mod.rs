@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod sanitize;
 pub mod sarif;
 pub mod table;
+pub mod xlsx;
 
 use anyhow::Result;
 
@@ -28,11 +29,12 @@ pub enum Format {
     Junit,
     Github,
     Html,
+    Xlsx,
 }
 
 impl Format {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Table,
         Format::Json,
         Format::Markdown,
@@ -41,6 +43,7 @@ impl Format {
         Format::Junit,
         Format::Github,
         Format::Html,
+        Format::Xlsx,
     ];
 }
 
@@ -52,6 +55,8 @@ pub enum TextFormat {
     Json,
     /// Pull-request comments.
     Markdown,
+    /// An Excel workbook.
+    Xlsx,
 }
 
 /// How a report arranges its findings.
@@ -90,6 +95,8 @@ pub fn render_controls(
         Format::Table => controls::table(result, options).into_bytes(),
         Format::Markdown => controls::markdown(result).into_bytes(),
         Format::Json => controls::json(result)?,
+        // The workbook always has its Controls sheet.
+        Format::Xlsx => xlsx::render(result)?,
         other => anyhow::bail!(
             "--group-by control works with the table, markdown and json formats, not {}",
             format!("{other:?}").to_lowercase()
@@ -135,6 +142,7 @@ pub fn render(result: &AuditResult, format: Format, options: &RenderOptions) -> 
         Format::Junit => junit::render(result)?,
         Format::Github => github::render(result).into_bytes(),
         Format::Html => html::render(result)?.into_bytes(),
+        Format::Xlsx => xlsx::render(result)?,
     })
 }
 
