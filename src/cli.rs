@@ -145,7 +145,7 @@ pub struct AuditArgs {
     #[arg(default_value = "stack.toml")]
     pub stack: PathBuf,
 
-    /// Report format (default: from the --output extension, else table on a terminal and json otherwise)
+    /// Report format (default: from the --output extension, else table)
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<OutputFormat>,
 

@@ -204,11 +204,9 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
         .format
         .map(Format::from)
         .or_else(|| args.output.as_deref().and_then(format_from_extension))
-        .unwrap_or(if to_terminal {
-            Format::Table
-        } else {
-            Format::Json
-        });
+        // The readable report wherever it goes (a file, a CI log), as ruff
+        // and cargo-deny do; JSON is asked for by name or by `.json`.
+        .unwrap_or(Format::Table);
     let use_color = match color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
