@@ -813,3 +813,58 @@ fn an_existing_output_is_not_replaced_without_force() {
     ]);
     assert!(o.status.success());
 }
+
+/// An ODS file whose rows repeat one filled cell far across and down: a few
+/// kilobytes that a dense reader would lay out as tens of millions of cells.
+fn repeated_cells_ods(rows: u32, columns: u32) -> Vec<u8> {
+    use std::io::Write as _;
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+<office:body><office:spreadsheet><table:table table:name="Tools">
+<table:table-row><table:table-cell office:value-type="string"><text:p>Tool</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>Category</text:p></table:table-cell></table:table-row>
+<table:table-row table:number-rows-repeated="{rows}"><table:table-cell table:number-columns-repeated="{columns}" office:value-type="string"><text:p>crm</text:p></table:table-cell></table:table-row>
+<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, text) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", content.as_str()),
+    ] {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn an_ods_that_repeats_a_cell_to_the_sheet_edge_is_refused_before_it_is_laid_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let bomb = dir.path().join("filled-across.ods");
+    std::fs::write(&bomb, repeated_cells_ods(6_000, 16_000)).unwrap();
+    let o = run(&["import", bomb.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "filled-across.ods:Tools: error: the sheet fills cells out to row 6001 and column 16000"
+        ),
+        "{}",
+        stderr(&o)
+    );
+
+    // Trailing empty rows repeated to the sheet's edge (as spreadsheet
+    // programs save them) and a small filled block are read as usual.
+    let small = dir.path().join("small.ods");
+    std::fs::write(&small, repeated_cells_ods(3, 2)).unwrap();
+    let o = run(&["import", small.to_str().unwrap()]);
+    assert!(
+        !stderr(&o).contains("the sheet fills cells out to"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -231,6 +231,90 @@ fn from_data(value: &calamine::Data) -> Cell {
 
 /// Excel's own message for an encrypted workbook is a zip error; this is
 /// what it means.
+/// The most cells one ODS sheet may span (rows × columns up to its last
+/// filled cell). calamine lays a sheet out as a dense grid, expanding
+/// repeated rows and cells first: a 2 KB file that repeats one filled cell
+/// over 6,000 rows and 16,000 columns took 6 GB before this check.
+const MAX_ODS_CELLS: u64 = 5_000_000;
+
+/// Refuses an ODS file whose sheets would expand past [`MAX_ODS_CELLS`],
+/// reading only its `content.xml` as a stream. Files this cannot read are
+/// left to calamine, which says what is wrong with them.
+fn check_ods_grid(bytes: &[u8]) -> Result<(), FileProblem> {
+    use quick_xml::events::{BytesStart, Event};
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let Ok(content) = zip.by_name("content.xml") else {
+        return Ok(());
+    };
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+    let repeat = |e: &BytesStart, key: &str| -> u64 {
+        e.try_get_attribute(key)
+            .ok()
+            .flatten()
+            .and_then(|a| a.value.trim().parse().ok())
+            .unwrap_or(1)
+    };
+    let (mut sheet, mut row, mut rows_repeated, mut col) = (String::new(), 0u64, 1u64, 0u64);
+    let (mut last_row, mut last_col) = (0u64, 0u64);
+    let mut buf = Vec::new();
+    loop {
+        let (e, has_children) = match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) => (e, true),
+            Ok(Event::Empty(e)) => (e, false),
+            Ok(Event::End(e)) => {
+                if e.name().as_ref() == "table:table-row" {
+                    row = row.saturating_add(rows_repeated);
+                }
+                buf.clear();
+                continue;
+            }
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(_) => {
+                buf.clear();
+                continue;
+            }
+        };
+        match e.name().as_ref() {
+            "table:table" => {
+                sheet = e
+                    .try_get_attribute("table:name")
+                    .ok()
+                    .flatten()
+                    .map(|a| a.value.into_owned())
+                    .unwrap_or_default();
+                (row, last_row, last_col) = (0, 0, 0);
+            }
+            "table:table-row" => {
+                rows_repeated = repeat(&e, "table:number-rows-repeated");
+                col = 0;
+                if !has_children {
+                    row = row.saturating_add(rows_repeated);
+                }
+            }
+            "table:table-cell" | "table:covered-table-cell" => {
+                col = col.saturating_add(repeat(&e, "table:number-columns-repeated"));
+                let filled =
+                    has_children || matches!(e.try_get_attribute("office:value-type"), Ok(Some(_)));
+                if filled {
+                    last_col = last_col.max(col);
+                    last_row = last_row.max(row.saturating_add(rows_repeated));
+                    if last_row.saturating_mul(last_col) > MAX_ODS_CELLS {
+                        return Err(FileProblem::new(format!(
+                            "the sheet fills cells out to row {last_row} and column {last_col}, more than the {MAX_ODS_CELLS} cells stackaudit reads from one ODS sheet"
+                        ))
+                        .help("delete the rows or columns filled down or across past the list (one cell repeated to the sheet's edge), or export CSV and import that")
+                        .in_sheet(&sheet));
+                    }
+                }
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
 fn password_protected() -> FileProblem {
     FileProblem::new("the workbook is password-protected (encrypted)")
         .help("open it in the spreadsheet program, remove the password (File → Info → Protect Workbook → Encrypt with Password → clear it) and save a copy")
@@ -324,6 +408,7 @@ pub fn read_ods(bytes: Vec<u8>, wanted: Option<&str>) -> Result<Vec<Sheet>, File
             ),
         );
     }
+    check_ods_grid(&bytes)?;
     let mut book: calamine::Ods<_> =
         calamine::Ods::new(Cursor::new(bytes)).map_err(|e| match e {
             calamine::OdsError::Password => password_protected(),
