@@ -231,6 +231,41 @@ fn from_data(value: &calamine::Data) -> Cell {
 
 /// Excel's own message for an encrypted workbook is a zip error; this is
 /// what it means.
+/// The most a workbook's parts may hold once unpacked. The readers keep
+/// whole parts (the shared strings of an XLSX, an ODS's content) in memory,
+/// and a zip archive of a few megabytes can unpack to gigabytes.
+const MAX_UNPACKED_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Unpacks every part once, counting what comes out rather than trusting
+/// the sizes the archive declares, and refuses past `limit` bytes
+/// ([`MAX_UNPACKED_BYTES`]). Archives this cannot read are left to calamine,
+/// which says what is wrong with them.
+fn check_unpacked_size(bytes: &[u8], kind: &str, limit: u64) -> Result<(), FileProblem> {
+    use std::io::Read as _;
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let Ok(part) = zip.by_index(i) else {
+            return Ok(());
+        };
+        let left = limit - total;
+        let Ok(n) = std::io::copy(&mut part.take(left + 1), &mut std::io::sink()) else {
+            return Ok(());
+        };
+        total += n;
+        if total > limit {
+            return Err(FileProblem::new(format!(
+                "the {kind} unpacks to more than {} MiB; stackaudit reads workbooks up to that size",
+                limit / (1024 * 1024)
+            ))
+            .help("save the tool list alone in a new workbook, or export CSV and import that"));
+        }
+    }
+    Ok(())
+}
+
 /// The most cells one ODS sheet may span (rows × columns up to its last
 /// filled cell). calamine lays a sheet out as a dense grid, expanding
 /// repeated rows and cells first: a 2 KB file that repeats one filled cell
@@ -366,6 +401,7 @@ pub fn read_xlsx(bytes: Vec<u8>, wanted: Option<&str>) -> Result<Vec<Sheet>, Fil
             ),
         );
     }
+    check_unpacked_size(&bytes, "XLSX workbook", MAX_UNPACKED_BYTES)?;
     let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         FileProblem::new(format!("cannot read the XLSX workbook: {e}"))
             .help("open and save it again in a spreadsheet program, or export CSV")
@@ -408,6 +444,7 @@ pub fn read_ods(bytes: Vec<u8>, wanted: Option<&str>) -> Result<Vec<Sheet>, File
             ),
         );
     }
+    check_unpacked_size(&bytes, "ODS spreadsheet", MAX_UNPACKED_BYTES)?;
     check_ods_grid(&bytes)?;
     let mut book: calamine::Ods<_> =
         calamine::Ods::new(Cursor::new(bytes)).map_err(|e| match e {
@@ -465,6 +502,39 @@ pub fn column_letters(mut index: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
+        use std::io::Write as _;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, bytes) in parts {
+            zip.start_file(*name, deflated).unwrap();
+            zip.write_all(bytes).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_workbook_that_unpacks_past_the_limit_is_refused_by_what_it_unpacks_to() {
+        const MIB: u64 = 1024 * 1024;
+        let spaces = vec![b' '; 3 * MIB as usize];
+        let bomb = zip_of(&[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("xl/sharedStrings.xml", &spaces),
+        ]);
+        assert!(bomb.len() < 64 * 1024, "a small file: {} bytes", bomb.len());
+        let err = check_unpacked_size(&bomb, "XLSX workbook", 2 * MIB).unwrap_err();
+        assert!(
+            err.message
+                .contains("the XLSX workbook unpacks to more than 2 MiB"),
+            "{err:?}"
+        );
+        // At the limit exactly, and below it, the workbook is read.
+        assert!(check_unpacked_size(&bomb, "XLSX workbook", 3 * MIB + 8).is_ok());
+        assert!(check_unpacked_size(&bomb, "XLSX workbook", 4 * MIB).is_ok());
+        assert!(check_unpacked_size(&bomb, "XLSX workbook", 3 * MIB + 7).is_err());
+    }
 
     #[test]
     fn delimiters_are_sniffed() {
