@@ -158,11 +158,6 @@ impl Path {
         }
     }
 
-    /// Every tool shown on the path.
-    pub fn tools(&self) -> Vec<usize> {
-        self.shown().collect()
-    }
-
     /// Every tool shown on the path, in order, without allocating.
     pub fn shown(&self) -> impl Iterator<Item = usize> + '_ {
         let (head, rest): (Option<usize>, &[usize]) = match self {
@@ -763,9 +758,8 @@ mod tests {
         p.paths
             .iter()
             .map(|path| {
-                path.tools()
-                    .iter()
-                    .map(|&i| inv.tools[i].id.as_str())
+                path.shown()
+                    .map(|i| inv.tools[i].id.as_str())
                     .collect::<Vec<_>>()
                     .join(" → ")
             })
