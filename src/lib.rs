@@ -22,3 +22,4 @@ pub mod probe;
 pub mod questionnaire;
 pub mod report;
 pub mod run;
+pub mod shared_str;

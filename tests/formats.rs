@@ -56,8 +56,8 @@ fn findings_match_across_formats_and_point_at_the_right_lines() {
             .iter()
             .map(|f| {
                 (
-                    f.check.clone(),
-                    f.tool.clone(),
+                    f.check.to_string(),
+                    f.tool.as_deref().map(str::to_string),
                     f.subject.clone(),
                     f.message.clone(),
                 )

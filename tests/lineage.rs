@@ -114,12 +114,12 @@ fn findings(inv: &Inventory) -> Vec<Reading> {
         .into_iter()
         .map(|f| {
             (
-                f.check,
-                f.tool,
+                f.check.into(),
+                f.tool.map(String::from),
                 f.severity.to_string(),
                 f.subject,
                 f.message,
-                f.related,
+                f.related.into_iter().map(String::from).collect(),
             )
         })
         .collect()

@@ -84,7 +84,7 @@ fn audit_with(inv: &stackaudit::inventory::Inventory, evidence: Evidence) -> Vec
     result
         .findings
         .into_iter()
-        .map(|f| (f.check, f.tool.unwrap_or_default()))
+        .map(|f| (f.check.into(), f.tool.unwrap_or_default().into()))
         .collect()
 }
 

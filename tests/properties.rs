@@ -182,7 +182,7 @@ fn effective(inv: &Inventory) -> Vec<(String, String)> {
         .tools
         .iter()
         .enumerate()
-        .map(|(i, t)| (t.id.clone(), flow.effective[i].describe()))
+        .map(|(i, t)| (t.id.to_string(), flow.effective[i].describe()))
         .collect();
     out.sort();
     out

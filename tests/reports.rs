@@ -19,7 +19,7 @@ fn audited(file: &str) -> AuditResult {
     result.stack_path = file.to_string();
     for f in &mut result.findings {
         if let Some(l) = &mut f.location {
-            l.file = file.to_string();
+            l.file = file.into();
         }
     }
     result
@@ -469,7 +469,7 @@ fn every_format_states_what_a_baseline_left_out() {
                 && result
                     .findings
                     .iter()
-                    .all(|f| f.tool.as_ref() != Some(&t.id))
+                    .all(|f| f.tool.as_deref() != Some(t.id.as_str()))
         })
         .map(|t| t.id.as_str())
         .collect();
@@ -496,7 +496,7 @@ fn every_format_states_what_a_baseline_left_out() {
                 && result
                     .findings
                     .iter()
-                    .any(|f| f.tool.as_ref() == Some(&t.id))
+                    .any(|f| f.tool.as_deref() == Some(t.id.as_str()))
         })
         .expect("a tool with new and known findings");
     assert!(

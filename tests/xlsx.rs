@@ -521,7 +521,7 @@ fn findings_of(stack: &Path, tool: &str) -> Vec<String> {
         .findings
         .into_iter()
         .filter(|f| f.tool.as_deref() == Some(tool))
-        .map(|f| f.check)
+        .map(|f| f.check.into())
         .collect();
     checks.dedup();
     checks

@@ -54,8 +54,8 @@ impl Baseline {
             .iter()
             .map(|f| Entry {
                 fingerprint: f.fingerprint.clone(),
-                check: f.check.clone(),
-                tool: f.tool.clone(),
+                check: f.check.to_string(),
+                tool: f.tool.as_deref().map(str::to_string),
                 subject: f.subject.clone(),
                 severity: f.severity.to_string(),
                 tool_name: f

@@ -87,7 +87,12 @@ pub fn diff<'a>(
     let to_map = |inv: &Inventory| -> BTreeMap<String, Value> {
         inv.tools
             .iter()
-            .map(|t| (t.id.clone(), serde_json::to_value(t).unwrap_or(Value::Null)))
+            .map(|t| {
+                (
+                    t.id.to_string(),
+                    serde_json::to_value(t).unwrap_or(Value::Null),
+                )
+            })
             .collect()
     };
     let (before, after) = (to_map(old_inv), to_map(new_inv));

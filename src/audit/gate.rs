@@ -126,7 +126,7 @@ pub fn evaluate(
         .filter(|f| f.tool.as_deref() == Some(id.as_str()))
     {
         if let Some(l) = &mut f.location {
-            l.file = candidate_path.to_string();
+            l.file = candidate_path.into();
         }
     }
     // A stack finding whose severity the candidate raises is new at its new severity.
@@ -156,7 +156,7 @@ pub fn evaluate(
     let (vendor_questions, raised_by) = asked.into_iter().unzip();
     Ok(GateReport {
         schema_version: 1,
-        candidate: id,
+        candidate: id.to_string(),
         candidate_name: name,
         verdict,
         as_of: as_of.to_string(),
@@ -183,11 +183,11 @@ pub fn questions_for<'a>(
         match question(&f.check) {
             Some(q) => match asked.iter_mut().find(|(known, _)| *known == q) {
                 Some((_, checks)) => {
-                    if !checks.contains(&f.check) {
-                        checks.push(f.check.clone());
+                    if !checks.iter().any(|c| *c == f.check) {
+                        checks.push(f.check.to_string());
                     }
                 }
-                None => asked.push((q, vec![f.check.clone()])),
+                None => asked.push((q, vec![f.check.to_string()])),
             },
             None => internal_actions.push(format!("{} ({})", f.remediation, f.check)),
         }

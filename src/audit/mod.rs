@@ -394,7 +394,7 @@ pub fn audit(
             }
             total += 1;
             if let Some(t) = &f.tool {
-                *known_by_tool.entry(t.clone()).or_default() += 1;
+                *known_by_tool.entry(t.to_string()).or_default() += 1;
             }
             false
         });
@@ -409,7 +409,7 @@ pub fn audit(
     let summary = summarise(inv, &flow, &tools, &findings, score, options);
     Ok(AuditResult {
         as_of: options.as_of,
-        stack_path: inv.path.clone(),
+        stack_path: inv.path.to_string(),
         organization: inv.organization.clone(),
         system_of_record: inv.policy.system_of_record.clone(),
         fail_on: options.fail_on,
@@ -445,7 +445,7 @@ pub fn known_from_base(
     let ids = |inv: &Inventory| -> Vec<(String, String)> {
         inv.tools
             .iter()
-            .map(|t| (t.id.clone(), t.name.clone()))
+            .map(|t| (t.id.to_string(), t.name.clone()))
             .collect()
     };
     let renames = diff::renamed_tools(&ids(base), &ids(current));
@@ -484,7 +484,7 @@ fn not_run(inv: &Inventory, defs: &[CheckDef], options: &AuditOptions) -> BTreeM
 /// `[checks.severity]` overrides.
 fn regrade(findings: &mut [Finding], severities: &BTreeMap<String, Severity>) {
     for f in findings {
-        if let Some(s) = severities.get(&f.check) {
+        if let Some(s) = severities.get(f.check.as_str()) {
             f.severity = *s;
         }
     }
@@ -576,8 +576,11 @@ fn check_waiver_list(
 }
 
 /// Most severe first; then stack-level before tools, by id, check and subject.
+/// No two findings share check, tool and subject (their fingerprint), so the
+/// order is total and an unstable sort, which needs no scratch copy of a
+/// large audit, gives the same result as a stable one.
 pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
+    findings.sort_unstable_by(|a, b| {
         b.severity
             .cmp(&a.severity)
             .then_with(|| a.tool.cmp(&b.tool))
@@ -603,7 +606,7 @@ fn summarise_tools(
         .iter()
         .enumerate()
         .map(|(i, t): (usize, &Tool)| ToolSummary {
-            id: t.id.clone(),
+            id: t.id.to_string(),
             name: t.name.clone(),
             vendor: t.vendor.clone(),
             category: t.category.to_string(),
@@ -615,7 +618,7 @@ fn summarise_tools(
             url: t.url.clone(),
             score: 100u32.saturating_sub(penalty.get(t.id.as_str()).copied().unwrap_or(0)),
             audited: t.is_in_scope()
-                && (options.only_tools.is_empty() || options.only_tools.contains(&t.id)),
+                && (options.only_tools.is_empty() || options.only_tools.iter().any(|s| *s == t.id)),
             known: 0,
             facts: options.tool_facts.then(|| {
                 std::sync::Arc::new(ToolFacts {
@@ -665,7 +668,7 @@ fn summarise(
             if !t.is_in_scope() || &t.id == sor || !flow.effective[i].has_personal_or_customer() {
                 continue;
             }
-            if !options.only_tools.is_empty() && !options.only_tools.contains(&t.id) {
+            if !options.only_tools.is_empty() && !options.only_tools.iter().any(|s| *s == t.id) {
                 continue;
             }
             s.coverage_eligible += 1;
@@ -703,7 +706,7 @@ fn graph_edges(inv: &Inventory) -> Vec<GraphEdge> {
         .iter()
         .flat_map(|t| {
             t.integrations.iter().map(move |g| GraphEdge {
-                from: t.id.clone(),
+                from: t.id.to_string(),
                 to: g.to.clone(),
                 method: g.method.to_string(),
                 direction: g.direction.to_string(),

@@ -2,6 +2,8 @@
 
 use std::collections::HashSet;
 
+use crate::shared_str::SharedStr;
+
 use super::{
     CheckDef, Context, Evaluator, Finding, Severity, add_days, days_between, relative_days,
 };
@@ -62,7 +64,7 @@ pub fn escalate_renewals(findings: &mut [Finding], def: &CheckDef) {
     let Some(raised) = def.param_severity("escalated_severity") else {
         return;
     };
-    let serious: HashSet<String> = findings
+    let serious: HashSet<SharedStr> = findings
         .iter()
         .filter(|f| f.check != RENEWAL_DUE && !f.is_waived() && f.severity >= Severity::High)
         .filter_map(|f| f.tool.clone())

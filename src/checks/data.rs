@@ -44,7 +44,7 @@ fn data_undeclared_outflow(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>
         if sent.is_empty() {
             continue;
         }
-        let mut related: Vec<String> = Vec::new();
+        let mut related: Vec<crate::shared_str::SharedStr> = Vec::new();
         let parts: Vec<String> = sent
             .iter()
             .map(|class| {
@@ -160,7 +160,7 @@ mod tests {
                 (
                     f.tool.as_deref().unwrap(),
                     f.message.as_str(),
-                    f.related.clone(),
+                    f.related.iter().map(|r| r.to_string()).collect(),
                 )
             })
             .collect();

@@ -157,7 +157,7 @@ mod tests {
         let mut out = Vec::new();
         builtin_evaluator(&def.family, id).unwrap()(&ctx, def, &mut out);
         out.into_iter()
-            .map(|f| f.tool.or(f.subject).unwrap_or_default())
+            .map(|f| f.tool.map(String::from).or(f.subject).unwrap_or_default())
             .collect()
     }
 

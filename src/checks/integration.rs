@@ -3,6 +3,7 @@
 
 use super::{CheckDef, Context, Evaluator, Finding};
 use crate::inventory::model::{Method, Status};
+use crate::shared_str::SharedStr;
 
 pub fn evaluator(id: &str) -> Option<Evaluator> {
     Some(match id {
@@ -52,7 +53,7 @@ fn integration_no_path_to_sor(ctx: &Context, def: &CheckDef, out: &mut Vec<Findi
                 ctx.flow.effective[i].describe()
             ),
         );
-        f.related = vec![sor.clone()];
+        f.related = vec![sor.as_str().into()];
         out.push(f);
     }
 }
@@ -86,7 +87,7 @@ fn lifecycle_retiring_still_integrated(ctx: &Context, def: &CheckDef, out: &mut 
         if tool.status != Status::Retiring || ctx.flow.degree[i] == 0 {
             continue;
         }
-        let mut partners: Vec<String> = ctx.flow.links[i]
+        let mut partners: Vec<SharedStr> = ctx.flow.links[i]
             .iter()
             .map(|&(j, _)| &tools[j])
             .filter(|t| t.status == Status::Active)

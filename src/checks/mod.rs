@@ -21,6 +21,7 @@ pub mod waiver;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context as _, Result, bail};
 use jiff::civil::Date;
@@ -30,6 +31,7 @@ use crate::inventory::Inventory;
 use crate::inventory::dataflow::DataFlow;
 use crate::inventory::model::Tool;
 use crate::inventory::source::Loc;
+use crate::shared_str::SharedStr;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_checks.rs"));
 
@@ -102,9 +104,47 @@ pub struct CheckDef {
     /// Where the definition came from: `built-in` or a file path.
     #[serde(skip_deserializing, default)]
     pub source: String,
+    /// The id, remediation and controls as every finding of this check
+    /// shares them; made on first use.
+    #[serde(skip)]
+    shared: OnceLock<SharedParts>,
+}
+
+/// What all findings of one check hold in common.
+#[derive(Clone, Debug)]
+struct SharedParts {
+    id: SharedStr,
+    remediation: SharedStr,
+    controls: Arc<[String]>,
 }
 
 impl CheckDef {
+    fn shared(&self) -> &SharedParts {
+        self.shared.get_or_init(|| SharedParts {
+            id: self.id.as_str().into(),
+            remediation: self.remediation.trim().into(),
+            controls: self.controls.as_slice().into(),
+        })
+    }
+
+    /// A finding of this check with no tool, location or subject yet.
+    pub fn finding(&self, message: String, location: Option<Location>) -> Finding {
+        let shared = self.shared();
+        Finding {
+            check: shared.id.clone(),
+            severity: self.severity,
+            tool: None,
+            related: Vec::new(),
+            subject: None,
+            message,
+            remediation: shared.remediation.clone(),
+            controls: shared.controls.clone(),
+            location,
+            fingerprint: String::new(),
+            waiver: None,
+        }
+    }
+
     /// An integer parameter's value. Validation guarantees built-in
     /// parameters hold integers within their declared range.
     pub fn param_i64(&self, name: &str) -> i64 {
@@ -312,24 +352,26 @@ fn describe_json(v: &serde_json::Value) -> String {
 /// A gap found by a check.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Finding {
-    pub check: String,
+    pub check: SharedStr,
     pub severity: Severity,
     /// The tool the finding is about; `None` for stack-level findings.
-    pub tool: Option<String>,
+    pub tool: Option<SharedStr>,
     /// Other tools involved (the source of inherited data, redundant peers...).
-    pub related: Vec<String>,
+    pub related: Vec<SharedStr>,
     /// What specifically is wrong (a region, a certification, a category), so
     /// the finding keeps its identity when messages are reworded.
     pub subject: Option<String>,
     pub message: String,
-    pub remediation: String,
-    pub controls: Vec<String>,
+    /// Shared by every finding of the check, like `controls`.
+    pub remediation: SharedStr,
+    pub controls: Arc<[String]>,
     pub location: Option<Location>,
     /// Identity across runs: a hash of check, tool and subject (not of the
     /// message or the line), used by baselines and SARIF.
     pub fingerprint: String,
-    /// The waiver that covers this finding, if any.
-    pub waiver: Option<AppliedWaiver>,
+    /// The waiver that covers this finding, if any (boxed: most findings
+    /// have none, and a large audit holds many findings).
+    pub waiver: Option<Box<AppliedWaiver>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -365,7 +407,7 @@ pub fn fingerprint(check: &str, tool: Option<&str>, subject: Option<&str>) -> St
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Location {
-    pub file: String,
+    pub file: SharedStr,
     pub line: u32,
     pub column: u32,
 }
@@ -411,17 +453,8 @@ impl<'a> Context<'a> {
         message: String,
     ) -> Finding {
         Finding {
-            check: def.id.clone(),
-            severity: def.severity,
             tool: Some(tool.id.clone()),
-            related: Vec::new(),
-            subject: None,
-            message,
-            remediation: def.remediation.trim().to_string(),
-            controls: def.controls.clone(),
-            location: Some(self.location(tool.loc_of(field))),
-            fingerprint: String::new(),
-            waiver: None,
+            ..def.finding(message, Some(self.location(tool.loc_of(field))))
         }
     }
 
@@ -435,19 +468,7 @@ impl<'a> Context<'a> {
         let loc = policy_key
             .and_then(|k| self.inventory.policy.spans.get(k))
             .copied();
-        Finding {
-            check: def.id.clone(),
-            severity: def.severity,
-            tool: None,
-            related: Vec::new(),
-            subject: None,
-            message,
-            remediation: def.remediation.trim().to_string(),
-            controls: def.controls.clone(),
-            location: loc.map(|l| self.location(l)),
-            fingerprint: String::new(),
-            waiver: None,
-        }
+        def.finding(message, loc.map(|l| self.location(l)))
     }
 
     /// " (inherited: pii from `crm` via crm → ma)" for messages, and the
@@ -456,7 +477,7 @@ impl<'a> Context<'a> {
         &self,
         tool: usize,
         classes: crate::inventory::model::DataSet,
-    ) -> (String, Vec<String>) {
+    ) -> (String, Vec<SharedStr>) {
         let tools = &self.inventory.tools;
         let mut related: Vec<usize> = Vec::new();
         let mut parts: Vec<&str> = Vec::new();

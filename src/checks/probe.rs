@@ -267,7 +267,7 @@ fn probe_evidence_not_collected(ctx: &Context, def: &CheckDef, out: &mut Vec<Fin
             if tools.len() == 1 { "it" } else { "them" }
         ),
     );
-    f.related = tools.iter().map(|t| t.to_string()).collect();
+    f.related = tools.iter().map(|&t| t.into()).collect();
     out.push(f);
 }
 
@@ -349,7 +349,7 @@ mod tests {
             .findings
             .into_iter()
             .filter(|f| f.check.starts_with("probe-"))
-            .map(|f| (f.check, f.tool, f.message))
+            .map(|f| (f.check.into(), f.tool.map(String::from), f.message))
             .collect()
     }
 

@@ -413,7 +413,7 @@ fn resolve(ctx: &Context, i: usize, field: &str) -> FieldValue {
     let enc = tool.encryption.as_ref();
     let backup = tool.backup.as_ref();
     match field {
-        "id" => FieldValue::Str(tool.id.clone()),
+        "id" => FieldValue::Str(tool.id.to_string()),
         "name" => FieldValue::Str(tool.name.clone()),
         "vendor" => opt_str(&tool.vendor),
         "category" => FieldValue::Str(tool.category.to_string()),
@@ -434,7 +434,7 @@ fn resolve(ctx: &Context, i: usize, field: &str) -> FieldValue {
         "integration_partners" => {
             let mut ids: Vec<String> = ctx.flow.links[i]
                 .iter()
-                .map(|&(j, _)| ctx.inventory.tools[j].id.clone())
+                .map(|&(j, _)| ctx.inventory.tools[j].id.to_string())
                 .collect();
             ids.sort();
             ids.dedup();
@@ -573,7 +573,7 @@ mod tests {
         };
         let mut out = Vec::new();
         evaluate(&ctx, &def, def.rule.as_ref().unwrap(), &mut out);
-        out.into_iter().map(|f| f.tool.unwrap()).collect()
+        out.into_iter().map(|f| f.tool.unwrap().into()).collect()
     }
 
     const TOOLS: &str = r#"

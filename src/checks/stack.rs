@@ -3,6 +3,7 @@
 
 use super::{CheckDef, Context, Evaluator, Finding};
 use crate::inventory::model::Status;
+use crate::shared_str::SharedStr;
 
 pub fn evaluator(id: &str) -> Option<Evaluator> {
     Some(match id {
@@ -28,7 +29,7 @@ fn stack_missing_category(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>)
                 ),
             );
             f.subject = Some(category.to_string());
-            let candidates: Vec<String> = inv
+            let candidates: Vec<SharedStr> = inv
                 .tools
                 .iter()
                 .filter(|t| t.category == *category)
@@ -53,7 +54,7 @@ fn stack_redundant_category(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding
         if tools.len() < 2 {
             continue;
         }
-        let names: Vec<String> = tools.iter().map(|t| t.id.clone()).collect();
+        let names: Vec<SharedStr> = tools.iter().map(|t| t.id.clone()).collect();
         let cost = combined_cost(&tools);
         // The message names a few; `related` lists them all.
         const NAMED: usize = 10;

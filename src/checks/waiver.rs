@@ -7,6 +7,7 @@
 
 use super::{AppliedWaiver, CheckDef, Context, Evaluator, Finding};
 use crate::inventory::model::Waiver;
+use crate::shared_str::SharedStr;
 
 pub fn evaluator(id: &str) -> Option<Evaluator> {
     Some(match id {
@@ -17,7 +18,7 @@ pub fn evaluator(id: &str) -> Option<Evaluator> {
 }
 
 fn matches(w: &Waiver, f: &Finding) -> bool {
-    (w.check == "*" || w.check == f.check) && w.tool == f.tool
+    (w.check == "*" || w.check == f.check) && w.tool.as_deref() == f.tool.as_deref()
 }
 
 /// Marks the findings covered by valid waivers; returns, per waiver, whether
@@ -47,12 +48,12 @@ pub fn apply(waivers: &[Waiver], as_of: jiff::civil::Date, findings: &mut [Findi
             continue;
         };
         let w = &waivers[i];
-        f.waiver = Some(AppliedWaiver {
+        f.waiver = Some(Box::new(AppliedWaiver {
             reason: w.reason.clone(),
             approved_by: w.approved_by.clone(),
             expires: w.expires,
             ticket: w.ticket.clone(),
-        });
+        }));
     }
     used
 }
@@ -66,11 +67,11 @@ fn describe(w: &Waiver) -> String {
 
 fn waiver_finding(ctx: &Context, def: &CheckDef, w: &Waiver, message: String) -> Finding {
     let mut f = ctx.stack_finding(def, None, message);
-    f.tool = w.tool.clone();
+    f.tool = w.tool.as_deref().map(SharedStr::from);
     f.subject = Some(format!("{}@{}", w.check, w.tool.as_deref().unwrap_or("")));
     let mut location = ctx.location(w.loc);
     if let Some(file) = &w.file {
-        location.file = file.clone();
+        location.file = file.as_str().into();
     }
     f.location = Some(location);
     f
@@ -141,8 +142,8 @@ mod tests {
             related: Vec::new(),
             subject: None,
             message: String::new(),
-            remediation: String::new(),
-            controls: Vec::new(),
+            remediation: "".into(),
+            controls: Vec::new().into(),
             location: None,
             fingerprint: String::new(),
             waiver: None,

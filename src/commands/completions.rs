@@ -100,7 +100,11 @@ fn tool_ids_in(dir: &Path) -> Vec<(String, String)> {
         max_input_size: COMPLETION_INPUT_LIMIT,
     };
     match inventory::load(&path, &options) {
-        Ok(inv) => inv.tools.into_iter().map(|t| (t.id, t.name)).collect(),
+        Ok(inv) => inv
+            .tools
+            .into_iter()
+            .map(|t| (t.id.to_string(), t.name))
+            .collect(),
         Err(_) => Vec::new(),
     }
 }

@@ -70,10 +70,10 @@ fn write(args: &QuestionnaireArgs, tool: &str, load: &LoadOptions) -> Result<u8>
             )
             .into());
         }
-        (tool.to_string(), stack.path.clone())
+        (tool.into(), stack.path.to_string())
     };
     let options = AuditOptions {
-        only_tools: vec![id.clone()],
+        only_tools: vec![id.to_string()],
         ..AuditOptions::new(as_of_or_today(args.as_of))
     };
     let result = audit(&stack, &catalogue, &options)?;

@@ -19,6 +19,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 
 use super::model::{DataClass, DataSet, Direction, Inventory, Method};
+use crate::shared_str::SharedStr;
 
 /// How many nearest origins a tool remembers per class (the ones with the
 /// smallest ids); beyond that a finding says "and more than N more".
@@ -169,7 +170,7 @@ impl Path {
 }
 
 pub struct DataFlow {
-    pub index: HashMap<String, usize>,
+    pub index: HashMap<SharedStr, usize>,
     pub edges: Vec<Edge>,
     /// Edge indices leaving / entering each tool.
     pub outgoing: Vec<Vec<usize>>,
@@ -207,7 +208,7 @@ impl DataFlow {
         let mut links = vec![Vec::new(); n];
         for (i, t) in inv.tools.iter().enumerate() {
             for integ in &t.integrations {
-                let Some(&j) = index.get(&integ.to) else {
+                let Some(&j) = index.get(integ.to.as_str()) else {
                     continue;
                 };
                 if i == j {
@@ -275,7 +276,7 @@ impl DataFlow {
             .policy
             .system_of_record
             .as_ref()
-            .and_then(|s| flow.index.get(s))
+            .and_then(|s| flow.index.get(s.as_str()))
         {
             let downstream = flow.reach(sor, true);
             let upstream = flow.reach(sor, false);

@@ -251,7 +251,7 @@ pub fn load_fragment(
             ),
         );
     }
-    let ids: Vec<String> = stack.tools.iter().map(|t| t.id.clone()).collect();
+    let ids: Vec<String> = stack.tools.iter().map(|t| t.id.to_string()).collect();
     validate::validate_with_known_tools(&root, format, &name, &ids).map_err(fail)
 }
 

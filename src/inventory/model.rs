@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::region::Region;
 use super::source::Loc;
+use crate::shared_str::SharedStr;
 
 /// Defines a closed set of string values with parsing and display.
 macro_rules! string_enum {
@@ -178,7 +179,7 @@ impl Serialize for DataSet {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Inventory {
     #[serde(skip)]
-    pub path: String,
+    pub path: SharedStr,
     pub organization: Option<String>,
     pub policy: Policy,
     pub tools: Vec<Tool>,
@@ -231,7 +232,8 @@ impl Default for Policy {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Tool {
-    pub id: String,
+    /// Shared with every finding about the tool.
+    pub id: SharedStr,
     pub name: String,
     pub vendor: Option<String>,
     pub category: Category,

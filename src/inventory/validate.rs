@@ -768,7 +768,7 @@ impl Builder<'_> {
             .map(|items| items.iter().filter_map(|n| self.waiver(n)).collect())
             .unwrap_or_default();
         let inventory = Inventory {
-            path: path.to_string(),
+            path: path.into(),
             organization: root
                 .get("organization")
                 .and_then(|o| str_at(o, "name"))
@@ -956,7 +956,7 @@ impl Builder<'_> {
                         .collect()
                 })
                 .unwrap_or_default(),
-            id: tool_id,
+            id: tool_id.into(),
             loc: t.loc,
             spans,
         }

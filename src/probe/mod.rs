@@ -741,7 +741,16 @@ pub fn collect(inventory: &Inventory, options: &ProbeOptions) -> Result<Evidence
                 let budget = Budget::new(&options, run_deadline);
                 (
                     i,
-                    probe_tool(&client, &limits, &budget, &options, id, url, trust).await,
+                    probe_tool(
+                        &client,
+                        &limits,
+                        &budget,
+                        &options,
+                        id.to_string(),
+                        url,
+                        trust,
+                    )
+                    .await,
                 )
             });
         }

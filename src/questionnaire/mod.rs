@@ -278,7 +278,7 @@ pub fn build(tool: &Tool, result: &AuditResult, inventory: &str) -> Questionnair
         })
         .collect();
     Questionnaire {
-        tool: tool.id.clone(),
+        tool: tool.id.to_string(),
         tool_name: tool.name.clone(),
         vendor: tool.vendor.clone(),
         inventory: inventory.to_string(),
@@ -893,7 +893,7 @@ pub fn closable(result: &AuditResult, tool: &str) -> BTreeMap<String, usize> {
         .filter(|f| !f.is_waived() && f.tool.as_deref() == Some(tool))
     {
         if ITEMS.iter().any(|i| i.checks.contains(&f.check.as_str())) {
-            *out.entry(f.check.clone()).or_default() += 1;
+            *out.entry(f.check.to_string()).or_default() += 1;
         }
     }
     out

@@ -48,16 +48,16 @@ pub fn render(result: &AuditResult) -> Result<Vec<u8>> {
     w.write_record(HEADER)?;
     for f in &result.findings {
         let (file, line) = match &f.location {
-            Some(l) => (l.file.clone(), l.line.to_string()),
+            Some(l) => (l.file.to_string(), l.line.to_string()),
             None => (String::new(), String::new()),
         };
         let record = [
-            f.check.clone(),
+            f.check.to_string(),
             f.severity.to_string(),
-            f.tool.clone().unwrap_or_default(),
+            f.tool.as_deref().unwrap_or_default().to_string(),
             f.related.join(";"),
             f.message.clone(),
-            f.remediation.clone(),
+            f.remediation.to_string(),
             f.controls.join(";"),
             file,
             line,

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::audit::AuditResult;
 use crate::checks::Finding;
+use crate::shared_str::SharedStr;
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -45,7 +46,7 @@ struct JsonFinding<'a> {
     title: &'a str,
     severity: &'a str,
     tool: Option<&'a str>,
-    related: &'a [String],
+    related: &'a [SharedStr],
     subject: Option<&'a str>,
     message: &'a str,
     remediation: &'a str,
@@ -101,7 +102,7 @@ pub fn write(result: &AuditResult, out: &mut dyn std::io::Write) -> Result<()> {
                 controls: &f.controls,
                 location: f.location.as_ref(),
                 fingerprint: &f.fingerprint,
-                waiver: f.waiver.as_ref(),
+                waiver: f.waiver.as_deref(),
             })
             .collect(),
     };

@@ -82,7 +82,7 @@ fn finding_cases<'a>(result: &'a AuditResult, findings: &[&'a Finding]) -> Vec<C
                     None => format!("{} [{}]", f.check, n),
                 }
             } else {
-                f.check.clone()
+                f.check.to_string()
             };
             Case {
                 name,
