@@ -142,7 +142,8 @@ mod tests {
         assert_eq!(a, "crm");
         assert_eq!(a, String::from("crm"));
         assert_ne!(a, "cr");
-        assert!(SharedStr::from("a") < SharedStr::from("b"));
+        let (a2, b2) = (SharedStr::from("a"), SharedStr::from("b"));
+        assert!(a2 < b2, "ordered as text");
         assert_eq!(format!("{a} {a:?}"), "crm \"crm\"");
         assert_eq!(serde_json::to_string(&a).unwrap(), "\"crm\"");
         let back: SharedStr = serde_json::from_str("\"x\"").unwrap();
