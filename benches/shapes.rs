@@ -92,6 +92,32 @@ fn star(n: usize) -> Input {
     stack_only(s)
 }
 
+/// A hub with n spokes that receives personal data two hops from its
+/// origin (crm → relay → hub): every spoke's path runs through the hub, and
+/// finding the hub's step towards the origin reads all n edges into it.
+fn relayed_star(n: usize) -> Input {
+    let mut s = String::from("schema = 1\n");
+    tool(&mut s, "crm", "CRM", "crm", "\"pii\"");
+    integration(&mut s, "relay");
+    tool(&mut s, "relay", "Relay", "other", "");
+    integration(&mut s, "hub");
+    tool(&mut s, "hub", "Hub", "ipaas", "");
+    for i in 0..n {
+        tool(
+            &mut s,
+            &format!("s{i}"),
+            &format!("Spoke {i}"),
+            "analytics",
+            "",
+        );
+        let _ = writeln!(
+            s,
+            "[[tool.integration]]\nto = \"hub\"\nmethod = \"ipaas\"\ndirection = \"both\""
+        );
+    }
+    stack_only(s)
+}
+
 /// A complete bipartite graph with n integrations: every one of √n sources
 /// (with personal data) into every one of √n sinks.
 fn bipartite(n: usize) -> Input {
@@ -205,6 +231,12 @@ const SHAPES: &[Shape] = &[
         unit: "spokes",
         n: 12_499,
         build: star,
+    },
+    Shape {
+        name: "relayed-star",
+        unit: "spokes",
+        n: 12_000,
+        build: relayed_star,
     },
     Shape {
         name: "bipartite",

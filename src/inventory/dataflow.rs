@@ -194,6 +194,8 @@ pub struct DataFlow {
     provenance_text: Vec<[std::cell::OnceCell<Option<ProvenanceText>>; 6]>,
     /// Tools with a data-flow path to or from the system of record.
     pub connected_to_sor: Option<Vec<bool>>,
+    /// Path steps already taken, shared by the paths through them.
+    steps: std::cell::RefCell<HashMap<StepKey, Step>>,
 }
 
 impl DataFlow {
@@ -261,6 +263,7 @@ impl DataFlow {
             provenance: (0..n).map(|_| Default::default()).collect(),
             provenance_text: (0..n).map(|_| Default::default()).collect(),
             connected_to_sor: None,
+            steps: Default::default(),
         };
         for &class in DataClass::ALL {
             let declared: Vec<bool> = inv.tools.iter().map(|t| t.data.contains(class)).collect();
@@ -634,32 +637,23 @@ impl DataFlow {
         let mut tail = vec![tool];
         let mut current = tool;
         while distance > 1 && tail.len() <= PATH_TAIL {
-            let mut step: Option<(u32, usize, Option<u32>)> = None;
-            for &e in &self.incoming[current] {
-                if !self.carries(e, class, &cf.holds) {
-                    continue;
-                }
-                let w = self.edges[e].from;
-                let candidate = match excluded {
-                    None => cf.nearest[w]
-                        .as_ref()
-                        .filter(|o| {
-                            o.distance + 1 == distance && o.ranks.binary_search(&origin).is_ok()
-                        })
-                        .map(|_| None),
-                    // Past a tool that also has another origin, its nearest
-                    // set is the one to follow; else its second.
-                    Some(x) => excluding(&cf.nearest, &cf.second, w, x)
-                        .filter(|o| o.origins.distance + 1 == distance && o.contains(origin))
-                        .map(|o| if o.is_nearest() { None } else { Some(x) }),
-                };
-                if let Some(next_excluded) = candidate
-                    && step.is_none_or(|(r, _, _)| self.rank[w] < r)
-                {
-                    step = Some((self.rank[w], w, next_excluded));
-                }
-            }
-            let Some((_, w, next_excluded)) = step else {
+            let key = StepKey {
+                tool: current as u32,
+                class: class as u8,
+                origin,
+                excluded,
+                distance,
+            };
+            // Many paths pass through one hub; its step towards an origin is
+            // the same for all of them, and finding it reads every edge into
+            // the hub, so it is found once.
+            let known = self.steps.borrow().get(&key).copied();
+            let step = known.unwrap_or_else(|| {
+                let step = self.step_towards(current, class, origin, excluded, distance);
+                self.steps.borrow_mut().insert(key, step);
+                step
+            });
+            let Some((w, next_excluded)) = step else {
                 break;
             };
             tail.push(w);
@@ -679,6 +673,61 @@ impl DataFlow {
                 tail,
             }
         }
+    }
+}
+
+/// One step of a path (see [`DataFlow::path_from`]): the tool before
+/// `tool` on a shortest path from `origin`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct StepKey {
+    tool: u32,
+    class: u8,
+    origin: u32,
+    excluded: Option<u32>,
+    distance: u32,
+}
+
+/// The chosen previous tool, and the origin still excluded past it.
+type Step = Option<(usize, Option<u32>)>;
+
+impl DataFlow {
+    /// Among the tools sending the class into `current` at `distance - 1`
+    /// from `origin` (in the set `excluded` selects), the one first by id.
+    fn step_towards(
+        &self,
+        current: usize,
+        class: DataClass,
+        origin: u32,
+        excluded: Option<u32>,
+        distance: u32,
+    ) -> Step {
+        let cf = &self.classes[class as usize];
+        let mut step: Option<(u32, usize, Option<u32>)> = None;
+        for &e in &self.incoming[current] {
+            if !self.carries(e, class, &cf.holds) {
+                continue;
+            }
+            let w = self.edges[e].from;
+            let candidate = match excluded {
+                None => cf.nearest[w]
+                    .as_ref()
+                    .filter(|o| {
+                        o.distance + 1 == distance && o.ranks.binary_search(&origin).is_ok()
+                    })
+                    .map(|_| None),
+                // Past a tool that also has another origin, its nearest
+                // set is the one to follow; else its second.
+                Some(x) => excluding(&cf.nearest, &cf.second, w, x)
+                    .filter(|o| o.origins.distance + 1 == distance && o.contains(origin))
+                    .map(|o| if o.is_nearest() { None } else { Some(x) }),
+            };
+            if let Some(next_excluded) = candidate
+                && step.is_none_or(|(r, _, _)| self.rank[w] < r)
+            {
+                step = Some((self.rank[w], w, next_excluded));
+            }
+        }
+        step.map(|(_, w, next_excluded)| (w, next_excluded))
     }
 }
 
@@ -806,6 +855,41 @@ category = "webinar"
             ["crm → ma → webinar"]
         );
         assert!(paths(&inv, "crm", DataClass::Pii).is_empty());
+    }
+
+    #[test]
+    fn paths_through_a_hub_share_its_step_and_keep_their_own_ends() {
+        // crm reaches the hub through two relays at the same distance; every
+        // spoke's path takes the first relay by id, and the hub's step, found
+        // once, serves them all.
+        let mut text =
+            tool("crm", "data = [\"pii\"]") + &integration("r2", "") + &integration("r1", "");
+        text += &(tool("r2", "") + &integration("hub", ""));
+        text += &(tool("r1", "") + &integration("hub", ""));
+        text += &tool("hub", "");
+        for i in 0..4 {
+            text += &(tool(&format!("s{i}"), "") + &integration("hub", "direction = \"both\""));
+        }
+        let inv = inventory(&text);
+        let flow = DataFlow::compute(&inv);
+        for i in [3, 0, 2, 1] {
+            let id = format!("s{i}");
+            let p = flow
+                .provenance(&inv, flow.index[id.as_str()], DataClass::Pii)
+                .unwrap();
+            let shown: Vec<&str> = p.paths[0]
+                .shown()
+                .map(|t| inv.tools[t].id.as_str())
+                .collect();
+            assert_eq!(shown, ["crm", "r1", "hub", id.as_str()]);
+        }
+        assert_eq!(
+            flow.provenance(&inv, flow.index["hub"], DataClass::Pii)
+                .unwrap()
+                .paths
+                .len(),
+            1
+        );
     }
 
     #[test]
