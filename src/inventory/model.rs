@@ -257,7 +257,32 @@ pub struct Tool {
     pub loc: Loc,
     /// Where each field was written, by dotted path (`contract.renewal`).
     #[serde(skip)]
-    pub spans: BTreeMap<String, Loc>,
+    pub spans: Spans,
+}
+
+/// Where each field of a tool was written, by dotted path
+/// (`contract.renewal`, `integration[2].to`), sorted by path. One inventory's
+/// tools share the path texts: a map per tool of its own copies was a fifth
+/// of a large inventory's model.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Spans(Vec<(SharedStr, Loc)>);
+
+impl Spans {
+    /// From paths in the order they were written; the first of a repeated
+    /// path counts.
+    pub fn new(mut paths: Vec<(SharedStr, Loc)>) -> Spans {
+        paths.sort_by(|a, b| a.0.cmp(&b.0));
+        paths.dedup_by(|later, first| later.0 == first.0);
+        paths.shrink_to_fit();
+        Spans(paths)
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Loc> {
+        self.0
+            .binary_search_by(|(p, _)| p.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
 }
 
 impl Tool {

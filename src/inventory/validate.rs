@@ -5,7 +5,7 @@
 //! the values into the model and checks what spans several places (duplicate
 //! ids, integrations to unknown tools, region codes, waivers).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use jiff::civil::Date;
 
@@ -57,6 +57,7 @@ pub fn validate_with_known_tools(
     let inventory = Builder {
         external_ids,
         errors: &mut errors,
+        paths: HashMap::new(),
     }
     .build(root, path);
     if errors.is_empty() {
@@ -654,6 +655,8 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 struct Builder<'e> {
     external_ids: &'e [String],
     errors: &'e mut Vec<Diagnostic>,
+    /// Field paths, shared by every tool's [`Spans`].
+    paths: HashMap<String, crate::shared_str::SharedStr>,
 }
 
 fn str_at<'n>(t: &'n Node, key: &str) -> Option<&'n str> {
@@ -751,11 +754,11 @@ impl Builder<'_> {
             .get("tool")
             .and_then(Node::as_array)
             .map(|items| {
-                items
-                    .iter()
-                    .filter(|n| n.as_table().is_some())
-                    .map(|n| self.tool(n))
-                    .collect()
+                let mut tools = Vec::with_capacity(items.len());
+                for n in items.iter().filter(|n| n.as_table().is_some()) {
+                    tools.push(self.tool(n));
+                }
+                tools
             })
             .unwrap_or_default();
         let checks = root
@@ -863,8 +866,9 @@ impl Builder<'_> {
     }
 
     fn tool(&mut self, t: &Node) -> Tool {
-        let mut spans = BTreeMap::new();
-        record_spans(t, "", &mut spans, 0);
+        let mut spans = Vec::new();
+        record_spans(t, "", &mut spans, &mut self.paths, 0);
+        let spans = Spans::new(spans);
         let sub = |key: &str| t.get(key).filter(|n| n.as_table().is_some());
         let tool_id = str_at(t, "id").unwrap_or("").to_string();
         Tool {
@@ -1161,7 +1165,13 @@ impl Builder<'_> {
 }
 
 /// Records where each field of a tool was written, keyed by dotted path.
-fn record_spans(node: &Node, prefix: &str, spans: &mut BTreeMap<String, Loc>, depth: usize) {
+fn record_spans(
+    node: &Node,
+    prefix: &str,
+    spans: &mut Vec<(crate::shared_str::SharedStr, Loc)>,
+    paths: &mut HashMap<String, crate::shared_str::SharedStr>,
+    depth: usize,
+) {
     if depth > 3 {
         return;
     }
@@ -1173,13 +1183,20 @@ fn record_spans(node: &Node, prefix: &str, spans: &mut BTreeMap<String, Loc>, de
                 } else {
                     format!("{prefix}.{}", k.name)
                 };
-                spans.entry(path.clone()).or_insert(v.loc);
-                record_spans(v, &path, spans, depth + 1);
+                let shared = match paths.get(&path) {
+                    Some(p) => p.clone(),
+                    None => paths
+                        .entry(path.clone())
+                        .or_insert_with(|| path.as_str().into())
+                        .clone(),
+                };
+                spans.push((shared, v.loc));
+                record_spans(v, &path, spans, paths, depth + 1);
             }
         }
         Value::Array(items) if prefix == "integration" => {
             for (i, item) in items.iter().enumerate() {
-                record_spans(item, &format!("{prefix}[{}]", i + 1), spans, depth + 1);
+                record_spans(item, &format!("{prefix}[{}]", i + 1), spans, paths, depth + 1);
             }
         }
         _ => {}
