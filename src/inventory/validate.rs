@@ -1196,7 +1196,13 @@ fn record_spans(
         }
         Value::Array(items) if prefix == "integration" => {
             for (i, item) in items.iter().enumerate() {
-                record_spans(item, &format!("{prefix}[{}]", i + 1), spans, paths, depth + 1);
+                record_spans(
+                    item,
+                    &format!("{prefix}[{}]", i + 1),
+                    spans,
+                    paths,
+                    depth + 1,
+                );
             }
         }
         _ => {}
