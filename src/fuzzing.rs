@@ -374,6 +374,11 @@ pub mod generate {
         }
     }
 
+    /// What the ids of one case may add up to, and the inventory text past
+    /// which no more tools are generated.
+    const ID_TEXT_BUDGET: usize = 4 << 20;
+    const INVENTORY_TEXT_BUDGET: usize = 16 << 20;
+
     /// Fields of the open families (`labels.*`, `certifications.<name>.*`)
     /// that rules are generated with, beside `checks::rule::FIELDS`.
     const OPEN_RULE_FIELDS: &[&str] = &[
@@ -561,6 +566,11 @@ pub mod generate {
             } else {
                 String::new()
             };
+            // Long ids together stay within a few MiB: each integration
+            // repeats one, and a case far past the CLI's input limit only
+            // costs the fuzzer time (5,000 ids of 100,000 characters made a
+            // 382 MB inventory).
+            let n = n.min((ID_TEXT_BUDGET / (long.len() + 8)).max(1));
             Ok((0..n)
                 .map(|i| match style {
                     0 => format!("t{i}"),
@@ -1177,6 +1187,9 @@ pub mod generate {
             }
             let shape = self.shape(ids.len())?;
             for (i, extra) in shape.iter().enumerate() {
+                if inv.len() > INVENTORY_TEXT_BUDGET {
+                    break;
+                }
                 self.tool(&mut inv, &ids, i, extra)?;
             }
             if self.u.ratio(1, 3)? {
