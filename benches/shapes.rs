@@ -76,20 +76,25 @@ fn chain(n: usize) -> Input {
 fn star(n: usize) -> Input {
     let mut s = String::from("schema = 1\n[policy]\nsystem_of_record = \"hub\"\n");
     tool(&mut s, "hub", "Hub", "ipaas", "\"customer\"");
+    spokes(&mut s, n, "\"pii\"");
+    stack_only(s)
+}
+
+/// n analytics tools, each exchanging data both ways with `hub` through an iPaaS.
+fn spokes(s: &mut String, n: usize, data: &str) {
     for i in 0..n {
         tool(
-            &mut s,
+            s,
             &format!("s{i}"),
             &format!("Spoke {i}"),
             "analytics",
-            "\"pii\"",
+            data,
         );
         let _ = writeln!(
             s,
             "[[tool.integration]]\nto = \"hub\"\nmethod = \"ipaas\"\ndirection = \"both\""
         );
     }
-    stack_only(s)
 }
 
 /// A hub with n spokes that receives personal data two hops from its
@@ -102,19 +107,7 @@ fn relayed_star(n: usize) -> Input {
     tool(&mut s, "relay", "Relay", "other", "");
     integration(&mut s, "hub");
     tool(&mut s, "hub", "Hub", "ipaas", "");
-    for i in 0..n {
-        tool(
-            &mut s,
-            &format!("s{i}"),
-            &format!("Spoke {i}"),
-            "analytics",
-            "",
-        );
-        let _ = writeln!(
-            s,
-            "[[tool.integration]]\nto = \"hub\"\nmethod = \"ipaas\"\ndirection = \"both\""
-        );
-    }
+    spokes(&mut s, n, "");
     stack_only(s)
 }
 
