@@ -53,12 +53,6 @@ impl From<String> for SharedStr {
     }
 }
 
-impl From<&String> for SharedStr {
-    fn from(s: &String) -> Self {
-        SharedStr(Arc::from(s.as_str()))
-    }
-}
-
 impl From<SharedStr> for String {
     fn from(s: SharedStr) -> Self {
         s.0.to_string()

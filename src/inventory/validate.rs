@@ -870,7 +870,6 @@ impl Builder<'_> {
         record_spans(t, "", &mut spans, &mut self.paths, 0);
         let spans = Spans::new(spans);
         let sub = |key: &str| t.get(key).filter(|n| n.as_table().is_some());
-        let tool_id = str_at(t, "id").unwrap_or("").to_string();
         Tool {
             name: str_at(t, "name").unwrap_or("").to_string(),
             vendor: str_at(t, "vendor").map(str::to_string),
@@ -960,7 +959,7 @@ impl Builder<'_> {
                         .collect()
                 })
                 .unwrap_or_default(),
-            id: tool_id.into(),
+            id: str_at(t, "id").unwrap_or("").into(),
             loc: t.loc,
             spans,
         }
