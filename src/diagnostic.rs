@@ -186,6 +186,12 @@ pub fn truncate_chars(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
 /// characters so that no stack can make one message unbounded.
 pub const MAX_MESSAGE_CHARS: usize = 1_000;
 
+/// Whether a message containing `text` is cut within it: more text after
+/// `text` would never be shown, so builders of long parts stop there.
+pub fn overflows_message(text: &str) -> bool {
+    text.len() > MAX_MESSAGE_CHARS && text.chars().nth(MAX_MESSAGE_CHARS).is_some()
+}
+
 /// `message` cut to [`MAX_MESSAGE_CHARS`] characters, ending in "…" when cut.
 pub fn cap_message(message: String) -> String {
     match message.char_indices().nth(MAX_MESSAGE_CHARS - 1) {
@@ -201,6 +207,16 @@ pub fn cap_message(message: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_overflows_a_message_past_its_last_character() {
+        assert!(!overflows_message(&"a".repeat(MAX_MESSAGE_CHARS)));
+        assert!(overflows_message(&"a".repeat(MAX_MESSAGE_CHARS + 1)));
+        // Characters, not bytes: 600 two-byte characters fit.
+        assert!(!overflows_message(&"é".repeat(600)));
+        assert!(!overflows_message(&"é".repeat(MAX_MESSAGE_CHARS)));
+        assert!(overflows_message(&"é".repeat(MAX_MESSAGE_CHARS + 1)));
+    }
 
     #[test]
     fn suggests_close_keys_only() {

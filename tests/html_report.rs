@@ -241,7 +241,7 @@ fn no_edge_passes_behind_a_box_and_no_labels_overlap_in_the_example() {
         .edges
         .iter()
         .map(|e| {
-            let (a, b) = (e.from.clone(), e.to.clone());
+            let (a, b) = (e.from.to_string(), e.to.to_string());
             if a < b { (a, b) } else { (b, a) }
         })
         .collect();
@@ -317,7 +317,7 @@ fn no_edge_passes_behind_a_box_in_a_tangled_stack() {
         .edges
         .iter()
         .map(|e| {
-            let (a, b) = (e.from.clone(), e.to.clone());
+            let (a, b) = (e.from.to_string(), e.to.to_string());
             if a < b { (a, b) } else { (b, a) }
         })
         .collect();
@@ -374,7 +374,7 @@ fn the_graph_has_a_legend_and_words_edges_like_mermaid_and_dot() {
     let mermaid = report::graph::mermaid(&result);
     let dot = report::graph::dot(&result);
     for e in &result.edges {
-        let label = report::graph::edge_label(&e.method, &e.data);
+        let label = report::graph::edge_label(e.method, &e.data);
         assert!(page.contains(&label), "HTML lacks {label:?}");
         assert!(mermaid.contains(&label), "Mermaid lacks {label:?}");
         assert!(dot.contains(&label), "DOT lacks {label:?}");

@@ -8,6 +8,7 @@ pub mod gate;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::checks::{self, Catalogue, CheckDef, Context, Finding, Severity};
@@ -15,6 +16,7 @@ use crate::diagnostic::{Diagnostic, InputError, did_you_mean};
 use crate::inventory::Inventory;
 use crate::inventory::dataflow::DataFlow;
 use crate::inventory::model::Tool;
+use crate::shared_str::SharedStr;
 
 #[derive(Clone, Debug)]
 pub struct AuditOptions {
@@ -123,11 +125,11 @@ pub struct ToolFacts {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct GraphEdge {
-    pub from: String,
-    pub to: String,
-    pub method: String,
-    pub direction: String,
-    pub data: Vec<String>,
+    pub from: SharedStr,
+    pub to: SharedStr,
+    pub method: &'static str,
+    pub direction: &'static str,
+    pub data: Vec<&'static str>,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -336,6 +338,7 @@ pub fn audit(
     let ids: Vec<&str> = catalogue.checks.iter().map(|c| c.id.as_str()).collect();
     check_waivers(inv, &ids, options.as_of)?;
     let flow = DataFlow::compute(inv);
+    flow.prepare_provenance(inv);
     let mut ctx = Context {
         inventory: inv,
         flow: &flow,
@@ -344,12 +347,21 @@ pub fn audit(
         evidence: options.evidence.as_ref(),
         idp: options.idp.as_ref(),
     };
-    let mut findings = Vec::new();
     // Waiver checks judge the outcome of all others, so they run last.
     let (waiver_defs, other_defs): (Vec<&CheckDef>, Vec<&CheckDef>) =
         defs.iter().partition(|d| d.family == "waiver");
-    for def in other_defs {
-        evaluate(&ctx, def, &mut findings);
+    // Checks run side by side; their findings are joined in catalogue order.
+    let per_check: Vec<Vec<Finding>> = other_defs
+        .par_iter()
+        .map(|def| {
+            let mut found = Vec::new();
+            evaluate(&ctx, def, &mut found);
+            found
+        })
+        .collect();
+    let mut findings = Vec::with_capacity(per_check.iter().map(Vec::len).sum());
+    for found in per_check {
+        findings.extend(found);
     }
     regrade(&mut findings, &severities);
     let used = checks::waiver::apply(&inv.waivers, options.as_of, &mut findings);
@@ -364,10 +376,10 @@ pub fn audit(
         evaluate(&ctx, def, &mut findings);
     }
     regrade(&mut findings[before_waiver_checks..], &severities);
-    for f in &mut findings {
+    findings.par_iter_mut().for_each(|f| {
         cap_message(&mut f.message);
         f.fingerprint = checks::fingerprint(&f.check, f.tool.as_deref(), f.subject.as_deref());
-    }
+    });
     let selected = |tool: Option<&str>| {
         tool.is_none_or(|t| {
             options.only_tools.is_empty() || options.only_tools.iter().any(|s| s == t)
@@ -416,7 +428,7 @@ pub fn audit(
         tools,
         findings,
         summary,
-        edges: graph_edges(inv),
+        edges: graph_edges(inv, &flow),
         baseline,
         not_run: not_run(inv, &defs, options),
         checks: defs,
@@ -490,10 +502,13 @@ fn regrade(findings: &mut [Finding], severities: &BTreeMap<String, Severity>) {
     }
 }
 
-/// No finding message is longer than this many characters, whatever the stack.
-pub const MAX_MESSAGE_CHARS: usize = 1000;
+pub use crate::diagnostic::MAX_MESSAGE_CHARS;
 
 fn cap_message(message: &mut String) {
+    // Never more characters than bytes.
+    if message.len() <= MAX_MESSAGE_CHARS {
+        return;
+    }
     let mut chars = message.char_indices();
     let cut = chars.nth(MAX_MESSAGE_CHARS - 1).map(|(i, _)| i);
     if let (Some(cut), Some(_)) = (cut, chars.next()) {
@@ -580,7 +595,7 @@ fn check_waiver_list(
 /// order is total and an unstable sort, which needs no scratch copy of a
 /// large audit, gives the same result as a stable one.
 pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_unstable_by(|a, b| {
+    findings.par_sort_unstable_by(|a, b| {
         b.severity
             .cmp(&a.severity)
             .then_with(|| a.tool.cmp(&b.tool))
@@ -596,10 +611,10 @@ fn summarise_tools(
     findings: &[Finding],
     options: &AuditOptions,
 ) -> Vec<ToolSummary> {
-    let mut penalty: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut penalty = vec![0u32; inv.tools.len()];
     for f in findings.iter().filter(|f| !f.is_waived()) {
-        if let Some(t) = &f.tool {
-            *penalty.entry(t.as_str()).or_default() += score_penalty(f.severity);
+        if let Some(&i) = f.tool.as_deref().and_then(|t| flow.index.get(t)) {
+            penalty[i] = penalty[i].saturating_add(score_penalty(f.severity));
         }
     }
     inv.tools
@@ -616,7 +631,7 @@ fn summarise_tools(
             currency: t.contract.as_ref().and_then(|c| c.currency.clone()),
             renewal: t.contract.as_ref().and_then(|c| c.renewal),
             url: t.url.clone(),
-            score: 100u32.saturating_sub(penalty.get(t.id.as_str()).copied().unwrap_or(0)),
+            score: 100u32.saturating_sub(penalty[i]),
             audited: t.is_in_scope()
                 && (options.only_tools.is_empty() || options.only_tools.iter().any(|s| *s == t.id)),
             known: 0,
@@ -701,18 +716,22 @@ fn stack_score(tools: &[ToolSummary], findings: &[Finding]) -> u32 {
     (mean.round() as u32).saturating_sub(stack_penalty)
 }
 
-fn graph_edges(inv: &Inventory) -> Vec<GraphEdge> {
+fn graph_edges(inv: &Inventory, flow: &DataFlow) -> Vec<GraphEdge> {
     inv.tools
         .iter()
         .flat_map(|t| {
             t.integrations.iter().map(move |g| GraphEdge {
-                from: t.id.to_string(),
-                to: g.to.clone(),
-                method: g.method.to_string(),
-                direction: g.direction.to_string(),
+                from: t.id.clone(),
+                // The target tool's own id, shared, when there is one.
+                to: flow
+                    .index
+                    .get_key_value(g.to.as_str())
+                    .map_or_else(|| SharedStr::from(g.to.as_str()), |(id, _)| id.clone()),
+                method: g.method.as_str(),
+                direction: g.direction.as_str(),
                 data: g
                     .data
-                    .map(|d| d.iter().map(|c| c.to_string()).collect())
+                    .map(|d| d.iter().map(|c| c.as_str()).collect())
                     .unwrap_or_default(),
             })
         })

@@ -477,27 +477,62 @@ impl<'a> Context<'a> {
         &self,
         tool: usize,
         classes: crate::inventory::model::DataSet,
-    ) -> (String, Vec<SharedStr>) {
+    ) -> (DataOrigin<'a>, Vec<SharedStr>) {
         let tools = &self.inventory.tools;
         let mut related: Vec<usize> = Vec::new();
-        let mut parts: Vec<&str> = Vec::new();
+        let mut parts = Vec::new();
         for class in classes.iter() {
-            if let Some((text, on_paths)) = self.flow.provenance_text(self.inventory, tool, class) {
-                parts.push(text);
-                related.extend(on_paths);
+            if let Some(part) = self.flow.provenance_text(self.inventory, tool, class) {
+                related.extend(&part.related);
+                parts.push(part);
             }
         }
         self.flow.sort_by_id(&mut related);
         related.dedup();
-        let text = if parts.is_empty() {
-            String::new()
-        } else {
-            format!(" (inherited: {})", parts.join("; "))
-        };
         (
-            text,
+            DataOrigin { parts },
             related.into_iter().map(|i| tools[i].id.clone()).collect(),
         )
+    }
+}
+
+/// Where a tool's data came from, as a message says it: " (inherited: pii
+/// from `crm` via crm → ma; customer from …)", or nothing. Written straight
+/// into the message, and only as far as a message can show it: past
+/// [`MAX_MESSAGE_CHARS`] characters the message is cut anyway, and one
+/// character more keeps it cut at the same place.
+///
+/// [`MAX_MESSAGE_CHARS`]: crate::diagnostic::MAX_MESSAGE_CHARS
+pub struct DataOrigin<'a> {
+    parts: Vec<&'a crate::inventory::dataflow::ProvenanceText>,
+}
+
+impl std::fmt::Display for DataOrigin<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.parts.is_empty() {
+            return Ok(());
+        }
+        let mut room = crate::diagnostic::MAX_MESSAGE_CHARS + 1;
+        for (i, part) in self.parts.iter().enumerate() {
+            // ASCII: bytes are characters.
+            let joint = if i == 0 { " (inherited: " } else { "; " };
+            if joint.len() >= room {
+                return f.write_str(&joint[..room]);
+            }
+            f.write_str(joint)?;
+            room -= joint.len();
+            if part.chars >= room {
+                let end = part
+                    .text
+                    .char_indices()
+                    .nth(room)
+                    .map_or(part.text.len(), |(e, _)| e);
+                return f.write_str(&part.text[..end]);
+            }
+            f.write_str(&part.text)?;
+            room -= part.chars;
+        }
+        f.write_str(")")
     }
 }
 
@@ -607,6 +642,61 @@ fn load_definition(file: &Path) -> Result<CheckDef> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a data origin says before any cutting.
+    fn uncut(parts: &[&str]) -> String {
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" (inherited: {})", parts.join("; "))
+        }
+    }
+
+    #[test]
+    fn a_data_origin_cut_short_leaves_every_message_as_it_would_be() {
+        use crate::diagnostic::{MAX_MESSAGE_CHARS, cap_message};
+        use crate::inventory::dataflow::ProvenanceText;
+        let text = |s: String| ProvenanceText {
+            chars: s.chars().count(),
+            text: s,
+            related: Vec::new(),
+        };
+        // Around every boundary: the joints, the cap, one past it, in
+        // characters of one, two and four bytes.
+        let mut lengths: Vec<usize> = (0..20).collect();
+        for edge in [
+            MAX_MESSAGE_CHARS - 13,
+            MAX_MESSAGE_CHARS,
+            MAX_MESSAGE_CHARS + 1,
+        ] {
+            lengths.extend(edge.saturating_sub(4)..edge + 4);
+        }
+        for unit in ["a", "é", "𝄞"] {
+            for &n in &lengths {
+                for parts in [1, 2, 3] {
+                    let owned: Vec<ProvenanceText> =
+                        (0..parts).map(|p| text(unit.repeat(n + p))).collect();
+                    let origin = DataOrigin {
+                        parts: owned.iter().collect(),
+                    };
+                    let strs: Vec<&str> = owned.iter().map(|p| p.text.as_str()).collect();
+                    let full = uncut(&strs);
+                    let shown = origin.to_string();
+                    assert!(shown.chars().count() <= MAX_MESSAGE_CHARS + 1);
+                    assert!(full.starts_with(&shown));
+                    for (prefix, suffix) in [("", ""), ("Tool holds pii", " but no DPA"), ("x", "")]
+                    {
+                        assert_eq!(
+                            cap_message(format!("{prefix}{shown}{suffix}")),
+                            cap_message(format!("{prefix}{full}{suffix}")),
+                            "{unit} × {n}, {parts} parts, prefix {prefix:?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert_eq!(DataOrigin { parts: Vec::new() }.to_string(), "");
+    }
 
     #[test]
     fn every_builtin_definition_has_an_evaluator_and_a_matching_file_name() {

@@ -17,6 +17,9 @@
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::sync::{Mutex, OnceLock};
+
+use rayon::prelude::*;
 
 use super::model::{DataClass, DataSet, Direction, Inventory, Method};
 use crate::shared_str::SharedStr;
@@ -28,6 +31,8 @@ pub const ORIGIN_CAP: usize = 64;
 pub const ORIGINS_NAMED: usize = 5;
 /// Tools shown at the end of a long path ("crm → … → ma → chat").
 const PATH_TAIL: usize = 6;
+/// Path steps are remembered through tools with more incoming integrations.
+const MEMO_IN_DEGREE: usize = 32;
 
 /// A directed data flow between two tools (by index).
 #[derive(Clone, Copy, Debug)]
@@ -137,7 +142,14 @@ pub struct Provenance {
 }
 
 /// Provenance in words, and the tools on the paths shown.
-pub type ProvenanceText = (String, Vec<usize>);
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProvenanceText {
+    pub text: String,
+    /// Characters in `text`, so messages can measure it without counting.
+    pub chars: usize,
+    /// Tool indices, sorted by id, without the tool itself.
+    pub related: Vec<usize>,
+}
 
 /// A path of tool indices from an origin to the tool.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -187,16 +199,20 @@ pub struct DataFlow {
     /// Tool index by rank.
     by_rank: Vec<usize>,
     classes: Vec<ClassFlow>,
-    /// Provenance per tool and class, computed on first use: several checks
-    /// ask for the same one.
-    provenance: Vec<[std::cell::OnceCell<Option<Provenance>>; 6]>,
+    /// Provenance per tool and class, computed on first use (several checks
+    /// ask for the same one) or all at once by [`DataFlow::prepare_provenance`].
+    provenance: Vec<[OnceLock<Option<Provenance>>; 6]>,
     /// The same, in words, with the tools on the paths shown.
-    provenance_text: Vec<[std::cell::OnceCell<Option<ProvenanceText>>; 6]>,
+    provenance_text: Vec<[OnceLock<Option<ProvenanceText>>; 6]>,
     /// Tools with a data-flow path to or from the system of record.
     pub connected_to_sor: Option<Vec<bool>>,
-    /// Path steps already taken, shared by the paths through them.
-    steps: std::cell::RefCell<HashMap<StepKey, Step>>,
+    /// Path steps already taken, shared by the paths through them, for
+    /// provenance found on first use.
+    steps: Mutex<StepMemo>,
 }
+
+/// Path steps already taken (see [`DataFlow::path_from`]).
+type StepMemo = HashMap<StepKey, Step>;
 
 impl DataFlow {
     pub fn compute(inv: &Inventory) -> DataFlow {
@@ -265,16 +281,23 @@ impl DataFlow {
             connected_to_sor: None,
             steps: Default::default(),
         };
-        for &class in DataClass::ALL {
-            let declared: Vec<bool> = inv.tools.iter().map(|t| t.data.contains(class)).collect();
-            let cf = flow.class_flow(class, &declared);
+        // The classes flow independently of each other.
+        let classes: Vec<ClassFlow> = DataClass::ALL
+            .par_iter()
+            .map(|&class| {
+                let declared: Vec<bool> =
+                    inv.tools.iter().map(|t| t.data.contains(class)).collect();
+                flow.class_flow(class, &declared)
+            })
+            .collect();
+        for (&class, cf) in DataClass::ALL.iter().zip(&classes) {
             for (i, held) in cf.holds.iter().enumerate() {
                 if *held {
                     flow.effective[i].insert(class);
                 }
             }
-            flow.classes.push(cf);
         }
+        flow.classes = classes;
         if let Some(&sor) = inv
             .policy
             .system_of_record
@@ -546,7 +569,10 @@ impl DataFlow {
         class: DataClass,
     ) -> Option<&Provenance> {
         self.provenance[tool][class as usize]
-            .get_or_init(|| self.find_provenance(inv, tool, class))
+            .get_or_init(|| {
+                let mut steps = self.steps.lock().unwrap_or_else(|e| e.into_inner());
+                self.find_provenance(inv, tool, class, &mut steps)
+            })
             .as_ref()
     }
 
@@ -561,32 +587,68 @@ impl DataFlow {
         self.provenance_text[tool][class as usize]
             .get_or_init(|| {
                 let p = self.provenance(inv, tool, class)?;
-                let mut related = Vec::new();
-                let mut text = format!("{class} ");
-                let last = p.paths.len().saturating_sub(1);
-                for (i, path) in p.paths.iter().enumerate() {
-                    related.extend(path.shown().filter(|&i| i != tool));
-                    if i > 0 {
-                        text.push_str(if i == last { " and " } else { ", " });
-                    }
-                    text.push_str("from `");
-                    text.push_str(&inv.tools[path.origin()].id);
-                    text.push_str("` via ");
-                    write_path(&mut text, inv, path);
-                }
-                if p.more > 0 {
-                    let at_least = if p.more_is_lower_bound {
-                        "at least "
-                    } else {
-                        ""
-                    };
-                    text.push_str(&format!(" and {at_least}{} more", p.more));
-                }
-                self.sort_by_id(&mut related);
-                related.dedup();
-                Some((text, related))
+                Some(self.describe_provenance(inv, tool, class, p))
             })
             .as_ref()
+    }
+
+    /// Describes the provenance of every class every tool holds without
+    /// declaring it, spread over the cores: the data checks ask for nearly
+    /// all of them, and each is independent of the others.
+    pub fn prepare_provenance(&self, inv: &Inventory) {
+        (0..inv.tools.len())
+            .into_par_iter()
+            .for_each_init(StepMemo::new, |steps, tool| {
+                for class in self.inherited(inv, tool).iter() {
+                    // Only the text is kept: the checks need no more, and a
+                    // large stack's paths would take much memory.
+                    self.provenance_text[tool][class as usize].get_or_init(|| {
+                        let p = self.find_provenance(inv, tool, class, steps)?;
+                        Some(self.describe_provenance(inv, tool, class, &p))
+                    });
+                }
+            });
+    }
+
+    fn describe_provenance(
+        &self,
+        inv: &Inventory,
+        tool: usize,
+        class: DataClass,
+        p: &Provenance,
+    ) -> ProvenanceText {
+        let mut related = Vec::new();
+        let mut text = format!("{class} ");
+        let last = p.paths.len().saturating_sub(1);
+        for (i, path) in p.paths.iter().enumerate() {
+            related.extend(path.shown().filter(|&i| i != tool));
+            // A message holding this text is cut before further paths.
+            if crate::diagnostic::overflows_message(&text) {
+                continue;
+            }
+            if i > 0 {
+                text.push_str(if i == last { " and " } else { ", " });
+            }
+            text.push_str("from `");
+            text.push_str(&inv.tools[path.origin()].id);
+            text.push_str("` via ");
+            write_path(&mut text, inv, path);
+        }
+        if p.more > 0 {
+            let at_least = if p.more_is_lower_bound {
+                "at least "
+            } else {
+                ""
+            };
+            text.push_str(&format!(" and {at_least}{} more", p.more));
+        }
+        self.sort_by_id(&mut related);
+        related.dedup();
+        ProvenanceText {
+            chars: text.chars().count(),
+            text,
+            related,
+        }
     }
 
     /// Sorts tool indices by id (ranks are id order), without comparing strings.
@@ -599,6 +661,7 @@ impl DataFlow {
         inv: &Inventory,
         tool: usize,
         class: DataClass,
+        steps: &mut StepMemo,
     ) -> Option<Provenance> {
         if inv.tools[tool].data.contains(class) {
             return None;
@@ -607,7 +670,7 @@ impl DataFlow {
         let named: Vec<u32> = origins.ranks.iter().take(ORIGINS_NAMED).copied().collect();
         let paths = named
             .iter()
-            .map(|&r| self.path_from(tool, class, r, first_set))
+            .map(|&r| self.path_from(tool, class, r, first_set, steps))
             .collect();
         Some(Provenance {
             distance: origins.distance,
@@ -620,7 +683,14 @@ impl DataFlow {
     /// One shortest path from the origin of rank `origin` to `tool`, walked
     /// backwards choosing the predecessor with the smallest id; at most
     /// [`PATH_TAIL`] steps are walked, the rest is elided.
-    fn path_from(&self, tool: usize, class: DataClass, origin: u32, first_set: bool) -> Path {
+    fn path_from(
+        &self,
+        tool: usize,
+        class: DataClass,
+        origin: u32,
+        first_set: bool,
+        steps: &mut StepMemo,
+    ) -> Path {
         let cf = &self.classes[class as usize];
         let origin_tool = self.by_rank[origin as usize];
         // Which set a tool's distance is read from: its nearest, or (for a
@@ -646,13 +716,15 @@ impl DataFlow {
             };
             // Many paths pass through one hub; its step towards an origin is
             // the same for all of them, and finding it reads every edge into
-            // the hub, so it is found once.
-            let known = self.steps.borrow().get(&key).copied();
-            let step = known.unwrap_or_else(|| {
-                let step = self.step_towards(current, class, origin, excluded, distance);
-                self.steps.borrow_mut().insert(key, step);
-                step
-            });
+            // the hub, so it is found once. A tool with few incoming edges is
+            // quicker to read again than to look up.
+            let step = if self.incoming[current].len() > MEMO_IN_DEGREE {
+                *steps.entry(key).or_insert_with(|| {
+                    self.step_towards(current, class, origin, excluded, distance)
+                })
+            } else {
+                self.step_towards(current, class, origin, excluded, distance)
+            };
             let Some((w, next_excluded)) = step else {
                 break;
             };
@@ -861,18 +933,20 @@ category = "webinar"
     fn paths_through_a_hub_share_its_step_and_keep_their_own_ends() {
         // crm reaches the hub through two relays at the same distance; every
         // spoke's path takes the first relay by id, and the hub's step, found
-        // once, serves them all.
+        // once (the hub has more than MEMO_IN_DEGREE incoming integrations),
+        // serves them all.
         let mut text =
             tool("crm", "data = [\"pii\"]") + &integration("r2", "") + &integration("r1", "");
         text += &(tool("r2", "") + &integration("hub", ""));
         text += &(tool("r1", "") + &integration("hub", ""));
         text += &tool("hub", "");
-        for i in 0..4 {
+        let spokes = MEMO_IN_DEGREE + 8;
+        for i in 0..spokes {
             text += &(tool(&format!("s{i}"), "") + &integration("hub", "direction = \"both\""));
         }
         let inv = inventory(&text);
         let flow = DataFlow::compute(&inv);
-        for i in [3, 0, 2, 1] {
+        for i in [spokes - 1, 0, spokes / 2, 1] {
             let id = format!("s{i}");
             let p = flow
                 .provenance(&inv, flow.index[id.as_str()], DataClass::Pii)
@@ -890,6 +964,41 @@ category = "webinar"
                 .len(),
             1
         );
+    }
+
+    #[test]
+    fn provenance_prepared_on_all_cores_reads_as_found_one_by_one() {
+        // A hub past MEMO_IN_DEGREE, two origins, explicit lists both ways.
+        let mut text = tool("crm", "data = [\"pii\"]") + &integration("hub", "");
+        text += &(tool("cdp", "data = [\"behavioral\", \"pii\"]") + &integration("hub", ""));
+        text += &tool("hub", "");
+        for i in 0..MEMO_IN_DEGREE + 20 {
+            let extra = if i % 3 == 0 {
+                "direction = \"both\"\ndata = [\"customer\"]"
+            } else {
+                "direction = \"both\""
+            };
+            text += &(tool(&format!("s{i}"), "") + &integration("hub", extra));
+            text += &integration(&format!("s{}", (i + 1) % (MEMO_IN_DEGREE + 20)), "");
+        }
+        let inv = inventory(&text);
+        let prepared = DataFlow::compute(&inv);
+        prepared.prepare_provenance(&inv);
+        let lazy = DataFlow::compute(&inv);
+        let mut described = 0;
+        for t in (0..inv.tools.len()).rev() {
+            for &class in DataClass::ALL {
+                let a = prepared.provenance_text(&inv, t, class);
+                assert_eq!(
+                    a,
+                    lazy.provenance_text(&inv, t, class),
+                    "{}",
+                    inv.tools[t].id
+                );
+                described += usize::from(a.is_some());
+            }
+        }
+        assert!(described > 2 * MEMO_IN_DEGREE);
     }
 
     #[test]

@@ -31,7 +31,7 @@ fn by_category(result: &AuditResult) -> BTreeMap<&str, Vec<&ToolSummary>> {
 
 /// How an integration is worded on every graph: its method and the data it
 /// carries (an integration that lists no data carries all its source holds).
-pub fn edge_label(method: &str, data: &[String]) -> String {
+pub fn edge_label(method: &str, data: &[&str]) -> String {
     if data.is_empty() {
         format!("{method}: all data")
     } else {
@@ -85,9 +85,9 @@ pub fn dot(result: &AuditResult) -> String {
     }
     for e in &result.edges {
         let (from, to) = if e.direction == "in" {
-            (&e.to, &e.from)
+            (e.to.as_str(), e.from.as_str())
         } else {
-            (&e.from, &e.to)
+            (e.from.as_str(), e.to.as_str())
         };
         let dir = if e.direction == "both" {
             ", dir=both"
@@ -99,7 +99,7 @@ pub fn dot(result: &AuditResult) -> String {
             "  {} -> {} [label={}{dir}];",
             dot_str(from),
             dot_str(to),
-            dot_str(&edge_label(&e.method, &e.data))
+            dot_str(&edge_label(e.method, &e.data))
         );
     }
     out.push_str("}\n");
@@ -155,16 +155,16 @@ pub fn mermaid(result: &AuditResult) -> String {
     }
     for e in &result.edges {
         let (from, to) = if e.direction == "in" {
-            (&e.to, &e.from)
+            (e.to.as_str(), e.from.as_str())
         } else {
-            (&e.from, &e.to)
+            (e.from.as_str(), e.to.as_str())
         };
         let arrow = if e.direction == "both" { "<-->" } else { "-->" };
         let _ = writeln!(
             out,
             "  {} {arrow}|\"{}\"| {}",
             mermaid_id(from),
-            mermaid_text(&edge_label(&e.method, &e.data)),
+            mermaid_text(&edge_label(e.method, &e.data)),
             mermaid_id(to)
         );
     }
@@ -222,7 +222,7 @@ mod tests {
     fn edges_are_worded_alike_with_and_without_data() {
         assert_eq!(edge_label("api", &[]), "api: all data");
         assert_eq!(
-            edge_label("native", &["pii".into(), "customer".into()]),
+            edge_label("native", &["pii", "customer"]),
             "native: pii, customer"
         );
     }

@@ -1,21 +1,24 @@
 //! The JSON report: a stable interface for scripts (`schema_version` 1).
 
-use std::io::Write as _;
+use std::collections::HashMap;
+use std::io::{self, Write};
 
 use anyhow::Result;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::audit::AuditResult;
 use crate::checks::Finding;
 use crate::shared_str::SharedStr;
 
+/// The report without its findings, which [`write`] serializes side by side
+/// and appends as the last field.
 #[derive(Serialize)]
-struct Report<'a> {
+struct Head<'a> {
     schema_version: u32,
     as_of: String,
     stack: Stack<'a>,
     summary: Summary,
-    findings: Vec<JsonFinding<'a>>,
 }
 
 #[derive(Serialize)]
@@ -63,9 +66,9 @@ pub fn render(result: &AuditResult) -> Result<Vec<u8>> {
 }
 
 /// The report streamed to `out`, without building it in memory first.
-pub fn write(result: &AuditResult, out: &mut dyn std::io::Write) -> Result<()> {
+fn head(result: &AuditResult) -> Head<'_> {
     let s = &result.summary;
-    let report = Report {
+    Head {
         schema_version: 1,
         as_of: result.as_of.to_string(),
         stack: Stack {
@@ -87,30 +90,252 @@ pub fn write(result: &AuditResult, out: &mut dyn std::io::Write) -> Result<()> {
                 .map(|c| (c * 1000.0).round() / 1000.0),
             baseline: result.baseline,
         },
-        findings: result
-            .findings
-            .iter()
-            .map(|f: &Finding| JsonFinding {
-                check: &f.check,
-                title: result.check(&f.check).map_or("", |c| c.title.as_str()),
-                severity: f.severity.as_str(),
-                tool: f.tool.as_deref(),
-                related: &f.related,
-                subject: f.subject.as_deref(),
-                message: &f.message,
-                remediation: &f.remediation,
-                controls: &f.controls,
-                location: f.location.as_ref(),
-                fingerprint: &f.fingerprint,
-                waiver: f.waiver.as_deref(),
-            })
-            .collect(),
-    };
+    }
+}
+
+pub fn write(result: &AuditResult, out: &mut dyn std::io::Write) -> Result<()> {
+    let head = serde_json::to_vec_pretty(&head(result))?;
+    // `{ ... \n}`: the findings go in before the closing brace.
+    let head = head
+        .strip_suffix(b"\n}")
+        .ok_or_else(|| anyhow::anyhow!("the report's head is not a pretty JSON object"))?;
     // serde writes a few bytes at a time: a concrete buffer keeps those
     // writes inlined instead of each going through `dyn Write`.
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(&mut buffered, &report)?;
-    buffered.write_all(b"\n")?;
+    buffered.write_all(head)?;
+    buffered.write_all(b",\n  \"findings\": [")?;
+    if result.findings.is_empty() {
+        buffered.write_all(b"]")?;
+    } else {
+        // Findings are serialized in chunks on all cores, then written in
+        // order: for a large stack this is most of the report's cost. A few
+        // chunks at a time, into the same buffers, so memory stays flat.
+        let titles: HashMap<&str, &str> = result
+            .checks
+            .iter()
+            .map(|c| (c.id.as_str(), c.title.as_str()))
+            .collect();
+        let mut buffers = vec![Vec::new(); 2 * rayon::current_num_threads()];
+        let batch = FINDINGS_PER_CHUNK * buffers.len();
+        for (b, findings) in result.findings.chunks(batch).enumerate() {
+            let chunks = findings.par_chunks(FINDINGS_PER_CHUNK);
+            let used = chunks.len();
+            chunks
+                .zip(buffers.par_iter_mut())
+                .enumerate()
+                .try_for_each(|(n, (chunk, buffer))| {
+                    buffer.clear();
+                    write_findings(&titles, chunk, b == 0 && n == 0, buffer)
+                })?;
+            for buffer in &buffers[..used] {
+                buffered.write_all(buffer)?;
+            }
+        }
+        buffered.write_all(b"\n  ]")?;
+    }
+    buffered.write_all(b"\n}\n")?;
     buffered.flush()?;
     Ok(())
+}
+
+const FINDINGS_PER_CHUNK: usize = 512;
+
+/// The findings as elements of the report's `findings` list, appended to
+/// `out`: each pretty-printed two levels deep, after a comma unless it is
+/// the report's first.
+fn write_findings(
+    titles: &HashMap<&str, &str>,
+    chunk: &[Finding],
+    first: bool,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    for (i, f) in chunk.iter().enumerate() {
+        if !(first && i == 0) {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\n    ");
+        let mut serializer = serde_json::Serializer::with_formatter(&mut *out, Nested::at(2));
+        json_finding(titles, f).serialize(&mut serializer)?;
+    }
+    Ok(())
+}
+
+/// `serde_json`'s pretty format (two spaces per level) for a value that
+/// sits `depth` levels deep in the document, so that pieces serialized
+/// apart read exactly as the whole document would.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn at(depth: usize) -> Nested {
+        Nested {
+            depth,
+            has_value: false,
+        }
+    }
+
+    fn new_line<W: ?Sized + Write>(&self, writer: &mut W, comma: bool) -> io::Result<()> {
+        writer.write_all(if comma { b",\n" } else { b"\n" })?;
+        for _ in 0..self.depth {
+            writer.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.new_line(writer, false)?;
+        }
+        writer.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.new_line(writer, !first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.new_line(writer, false)?;
+        }
+        writer.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.new_line(writer, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+fn json_finding<'a>(titles: &HashMap<&str, &'a str>, f: &'a Finding) -> JsonFinding<'a> {
+    JsonFinding {
+        check: &f.check,
+        title: titles.get(f.check.as_str()).copied().unwrap_or(""),
+        severity: f.severity.as_str(),
+        tool: f.tool.as_deref(),
+        related: &f.related,
+        subject: f.subject.as_deref(),
+        message: &f.message,
+        remediation: &f.remediation,
+        controls: &f.controls,
+        location: f.location.as_ref(),
+        fingerprint: &f.fingerprint,
+        waiver: f.waiver.as_deref(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{AuditOptions, audit};
+    use crate::checks::Catalogue;
+    use crate::inventory::{load_str, source::Format};
+
+    /// The report as one document: what [`write`] must produce byte for byte.
+    #[derive(Serialize)]
+    struct Whole<'a> {
+        #[serde(flatten)]
+        head: Head<'a>,
+        findings: Vec<JsonFinding<'a>>,
+    }
+
+    fn whole(result: &AuditResult) -> Vec<u8> {
+        let titles: HashMap<&str, &str> = result
+            .checks
+            .iter()
+            .map(|c| (c.id.as_str(), c.title.as_str()))
+            .collect();
+        let doc = Whole {
+            head: head(result),
+            findings: result
+                .findings
+                .iter()
+                .map(|f| json_finding(&titles, f))
+                .collect(),
+        };
+        let mut out = serde_json::to_vec_pretty(&doc).unwrap();
+        out.push(b'\n');
+        out
+    }
+
+    fn result_of(tools: usize) -> AuditResult {
+        let mut text = String::from("schema = 1\n[policy]\nallowed_regions = [\"eu\"]\n");
+        for i in 0..tools {
+            // Names that need escaping, and characters of every width.
+            text += &format!(
+                "[[tool]]\nid = \"t{i}\"\nname = \"T{i} \\\"q\\\" \\\\ \\t \\u0007 \\n é → 𝄞\"\ncategory = \"other\"\nregions = [\"us\"]\ndata = [\"pii\"]\n"
+            );
+            if i > 0 {
+                text += &format!("[[tool.integration]]\nto = \"t{}\"\n", i - 1);
+            }
+        }
+        let inv = load_str(&text, Format::Toml, "s.toml").unwrap();
+        let as_of = jiff::civil::date(2026, 11, 22);
+        audit(&inv, &Catalogue::builtin(), &AuditOptions::new(as_of)).unwrap()
+    }
+
+    #[test]
+    fn findings_written_in_parallel_read_as_one_document() {
+        // Enough findings for several batches of chunks, whatever the cores.
+        let result = result_of(1500);
+        assert!(result.findings.len() > 4 * FINDINGS_PER_CHUNK * rayon::current_num_threads());
+        let written = render(&result).unwrap();
+        assert!(
+            written == whole(&result),
+            "the report differs from the whole document"
+        );
+        let parsed: serde_json::Value = serde_json::from_slice(&written).unwrap();
+        assert_eq!(
+            parsed["findings"].as_array().unwrap().len(),
+            result.findings.len()
+        );
+    }
+
+    #[test]
+    fn a_report_without_findings_reads_as_one_document() {
+        let mut result = result_of(2);
+        result.findings.clear();
+        assert_eq!(render(&result).unwrap(), whole(&result));
+        let mut one = result_of(1);
+        one.findings.truncate(1);
+        assert_eq!(render(&one).unwrap(), whole(&one));
+    }
 }

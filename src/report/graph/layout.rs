@@ -150,7 +150,7 @@ fn links(result: &AuditResult, index: &HashMap<&str, usize>) -> Vec<Link> {
         link.forward |= along || both;
         link.backward |= !along || both;
         link.manual &= e.method == "file" || e.method == "manual";
-        let label = super::edge_label(&e.method, &e.data);
+        let label = super::edge_label(e.method, &e.data);
         if !link.labels.contains(&label) {
             link.labels.push(label);
         }
