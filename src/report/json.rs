@@ -115,21 +115,37 @@ pub fn write(result: &AuditResult, out: &mut dyn std::io::Write) -> Result<()> {
             .iter()
             .map(|c| (c.id.as_str(), c.title.as_str()))
             .collect();
-        let mut buffers = vec![Vec::new(); 2 * rayon::current_num_threads()];
-        let batch = FINDINGS_PER_CHUNK * buffers.len();
+        let slots = 2 * rayon::current_num_threads();
+        let batch = FINDINGS_PER_CHUNK * slots;
+        // While one batch is written here, the next is serialized.
+        let mut ready: Vec<Vec<u8>> = Vec::new();
+        let mut spare: Vec<Vec<u8>> = vec![Vec::new(); slots];
         for (b, findings) in result.findings.chunks(batch).enumerate() {
-            let chunks = findings.par_chunks(FINDINGS_PER_CHUNK);
-            let used = chunks.len();
-            chunks
-                .zip(buffers.par_iter_mut())
-                .enumerate()
-                .try_for_each(|(n, (chunk, buffer))| {
-                    buffer.clear();
-                    write_findings(&titles, chunk, b == 0 && n == 0, buffer)
-                })?;
-            for buffer in &buffers[..used] {
-                buffered.write_all(buffer)?;
-            }
+            let mut serialized = Ok(());
+            let written = rayon::in_place_scope(|scope| {
+                scope.spawn(|_| {
+                    serialized = findings
+                        .par_chunks(FINDINGS_PER_CHUNK)
+                        .zip(spare.par_iter_mut())
+                        .enumerate()
+                        .try_for_each(|(n, (chunk, buffer))| {
+                            buffer.clear();
+                            write_findings(&titles, chunk, b == 0 && n == 0, buffer)
+                        });
+                });
+                ready
+                    .iter()
+                    .try_for_each(|buffer| buffered.write_all(buffer))
+            });
+            written?;
+            serialized?;
+            let used = findings.len().div_ceil(FINDINGS_PER_CHUNK);
+            std::mem::swap(&mut ready, &mut spare);
+            spare.resize_with(slots, Vec::new);
+            ready.truncate(used);
+        }
+        for buffer in &ready {
+            buffered.write_all(buffer)?;
         }
         buffered.write_all(b"\n  ]")?;
     }
