@@ -281,6 +281,55 @@ fn long_chains_and_big_hubs_keep_messages_bounded() {
     );
 }
 
+/// The audit runs on all cores; one thread or several give the same report.
+#[test]
+fn one_thread_and_several_write_the_same_report() {
+    // Relays into a two-way hub with explicit lists, and two origins: many
+    // findings with long provenance, and a hub step shared by many paths.
+    let mut tools = vec![
+        json!({"id": "crm", "name": "CRM", "category": "crm", "data": ["pii", "customer"], "regions": ["us"], "integration": [{"to": "relay"}]}),
+        json!({"id": "cdp", "name": "CDP", "category": "cdp", "data": ["behavioral"], "regions": ["eu"], "integration": [{"to": "hub"}]}),
+        json!({"id": "relay", "name": "Relay", "category": "other", "integration": [{"to": "hub"}]}),
+    ];
+    let mut hub = json!({"id": "hub", "name": "Hub", "category": "ipaas", "regions": ["us"], "integration": []});
+    for i in 0..600 {
+        let id = format!("s{:03}", (i * 37) % 600);
+        let data = if i % 5 == 0 {
+            json!(["customer"])
+        } else {
+            json!(null)
+        };
+        let mut integration = json!({"to": id, "direction": "both"});
+        if !data.is_null() {
+            integration["data"] = data;
+        }
+        hub["integration"].as_array_mut().unwrap().push(integration);
+        tools.push(json!({"id": id, "name": format!("Spoke {i}"), "category": "other", "regions": ["us"], "integration": [{"to": format!("s{:03}", (i * 37 + 1) % 600)}]}));
+    }
+    tools.push(hub);
+    let inv = load(&json!({"schema": 1, "policy": {"allowed_regions": ["eu"]}, "tool": tools}));
+    let report = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let result = audit(
+                &inv,
+                &Catalogue::builtin(),
+                &AuditOptions::new("2026-11-22".parse().unwrap()),
+            )
+            .unwrap();
+            stackaudit::report::json::render(&result).unwrap()
+        })
+    };
+    let one = report(1);
+    assert!(one.len() > 1 << 20, "a report of {} bytes", one.len());
+    for threads in [2, 3, 8] {
+        assert!(report(threads) == one, "{threads} threads differ from one");
+    }
+}
+
 /// The example stack with its tools in reverse order reads the same.
 #[test]
 fn the_example_stack_reads_the_same_reversed() {
