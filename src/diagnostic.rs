@@ -193,20 +193,43 @@ pub fn overflows_message(text: &str) -> bool {
 }
 
 /// `message` cut to [`MAX_MESSAGE_CHARS`] characters, ending in "…" when cut.
-pub fn cap_message(message: String) -> String {
-    match message.char_indices().nth(MAX_MESSAGE_CHARS - 1) {
-        Some((end, _)) if message[end..].chars().nth(1).is_some() => {
-            let mut cut = message[..end].to_string();
-            cut.push('…');
-            cut
-        }
-        _ => message,
+pub fn cap_message(mut message: String) -> String {
+    cap_message_in_place(&mut message);
+    message
+}
+
+/// [`cap_message`] without moving the message.
+pub fn cap_message_in_place(message: &mut String) {
+    // Never more characters than bytes.
+    if message.len() <= MAX_MESSAGE_CHARS {
+        return;
+    }
+    let mut chars = message.char_indices();
+    let cut = chars.nth(MAX_MESSAGE_CHARS - 1).map(|(i, _)| i);
+    if let (Some(cut), Some(_)) = (cut, chars.next()) {
+        message.truncate(cut);
+        message.push('…');
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_are_capped() {
+        let mut m = "x".repeat(5000);
+        cap_message_in_place(&mut m);
+        assert_eq!(m.chars().count(), MAX_MESSAGE_CHARS);
+        assert!(m.ends_with('…'));
+        let mut short = "é".repeat(MAX_MESSAGE_CHARS);
+        cap_message_in_place(&mut short);
+        assert_eq!(
+            short,
+            "é".repeat(MAX_MESSAGE_CHARS),
+            "a message at the limit is kept whole"
+        );
+    }
 
     #[test]
     fn a_text_overflows_a_message_past_its_last_character() {

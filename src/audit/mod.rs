@@ -377,7 +377,7 @@ pub fn audit(
     }
     regrade(&mut findings[before_waiver_checks..], &severities);
     findings.par_iter_mut().for_each(|f| {
-        cap_message(&mut f.message);
+        crate::diagnostic::cap_message_in_place(&mut f.message);
         f.fingerprint = checks::fingerprint(&f.check, f.tool.as_deref(), f.subject.as_deref());
     });
     let selected = |tool: Option<&str>| {
@@ -503,19 +503,6 @@ fn regrade(findings: &mut [Finding], severities: &BTreeMap<String, Severity>) {
 }
 
 pub use crate::diagnostic::MAX_MESSAGE_CHARS;
-
-fn cap_message(message: &mut String) {
-    // Never more characters than bytes.
-    if message.len() <= MAX_MESSAGE_CHARS {
-        return;
-    }
-    let mut chars = message.char_indices();
-    let cut = chars.nth(MAX_MESSAGE_CHARS - 1).map(|(i, _)| i);
-    if let (Some(cut), Some(_)) = (cut, chars.next()) {
-        message.truncate(cut);
-        message.push('…');
-    }
-}
 
 fn evaluate(ctx: &Context, def: &CheckDef, findings: &mut Vec<Finding>) {
     match &def.rule {
@@ -866,21 +853,6 @@ scim = true
         // Without findings of its own the tool's renewal stays informational.
         let fixed = renewal_audit("[checks]\ndisable = [\"compliance-cert-missing\"]\n");
         assert_eq!(renewal_severity(&fixed), Severity::Info);
-    }
-
-    #[test]
-    fn messages_are_capped() {
-        let mut m = "x".repeat(5000);
-        cap_message(&mut m);
-        assert_eq!(m.chars().count(), MAX_MESSAGE_CHARS);
-        assert!(m.ends_with('…'));
-        let mut short = "é".repeat(MAX_MESSAGE_CHARS);
-        cap_message(&mut short);
-        assert_eq!(
-            short,
-            "é".repeat(MAX_MESSAGE_CHARS),
-            "a message at the limit is kept whole"
-        );
     }
 
     #[test]
