@@ -65,7 +65,7 @@ pub fn render(result: &AuditResult) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// The report streamed to `out`, without building it in memory first.
+/// Everything in the report but its findings.
 fn head(result: &AuditResult) -> Head<'_> {
     let s = &result.summary;
     Head {
@@ -93,6 +93,16 @@ fn head(result: &AuditResult) -> Head<'_> {
     }
 }
 
+/// Check titles by check id, which every finding names.
+fn titles(result: &AuditResult) -> HashMap<&str, &str> {
+    result
+        .checks
+        .iter()
+        .map(|c| (c.id.as_str(), c.title.as_str()))
+        .collect()
+}
+
+/// The report streamed to `out`, without building it in memory first.
 pub fn write(result: &AuditResult, out: &mut dyn std::io::Write) -> Result<()> {
     let head = serde_json::to_vec_pretty(&head(result))?;
     // `{ ... \n}`: the findings go in before the closing brace.
@@ -110,16 +120,14 @@ pub fn write(result: &AuditResult, out: &mut dyn std::io::Write) -> Result<()> {
         // Findings are serialized in chunks on all cores, then written in
         // order: for a large stack this is most of the report's cost. A few
         // chunks at a time, into the same buffers, so memory stays flat.
-        let titles: HashMap<&str, &str> = result
-            .checks
-            .iter()
-            .map(|c| (c.id.as_str(), c.title.as_str()))
-            .collect();
+        let titles = titles(result);
         let slots = 2 * rayon::current_num_threads();
         let batch = FINDINGS_PER_CHUNK * slots;
-        // While one batch is written here, the next is serialized.
-        let mut ready: Vec<Vec<u8>> = Vec::new();
+        // While one batch is written here, the next is serialized: the
+        // first `filled` buffers of `ready` hold the batch to write.
+        let mut ready: Vec<Vec<u8>> = vec![Vec::new(); slots];
         let mut spare: Vec<Vec<u8>> = vec![Vec::new(); slots];
+        let mut filled = 0;
         for (b, findings) in result.findings.chunks(batch).enumerate() {
             let mut serialized = Ok(());
             let written = rayon::in_place_scope(|scope| {
@@ -133,18 +141,16 @@ pub fn write(result: &AuditResult, out: &mut dyn std::io::Write) -> Result<()> {
                             write_findings(&titles, chunk, b == 0 && n == 0, buffer)
                         });
                 });
-                ready
+                ready[..filled]
                     .iter()
                     .try_for_each(|buffer| buffered.write_all(buffer))
             });
             written?;
             serialized?;
-            let used = findings.len().div_ceil(FINDINGS_PER_CHUNK);
+            filled = findings.len().div_ceil(FINDINGS_PER_CHUNK);
             std::mem::swap(&mut ready, &mut spare);
-            spare.resize_with(slots, Vec::new);
-            ready.truncate(used);
         }
-        for buffer in &ready {
+        for buffer in &ready[..filled] {
             buffered.write_all(buffer)?;
         }
         buffered.write_all(b"\n  ]")?;
@@ -296,11 +302,7 @@ mod tests {
     }
 
     fn whole(result: &AuditResult) -> Vec<u8> {
-        let titles: HashMap<&str, &str> = result
-            .checks
-            .iter()
-            .map(|c| (c.id.as_str(), c.title.as_str()))
-            .collect();
+        let titles = titles(result);
         let doc = Whole {
             head: head(result),
             findings: result
