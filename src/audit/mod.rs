@@ -350,19 +350,15 @@ pub fn audit(
     // Waiver checks judge the outcome of all others, so they run last.
     let (waiver_defs, other_defs): (Vec<&CheckDef>, Vec<&CheckDef>) =
         defs.iter().partition(|d| d.family == "waiver");
-    // Checks run side by side; their findings are joined in catalogue order.
-    let per_check: Vec<Vec<Finding>> = other_defs
+    // Checks run side by side; rayon collects their findings in catalogue order.
+    let mut findings: Vec<Finding> = other_defs
         .par_iter()
-        .map(|def| {
+        .flat_map_iter(|def| {
             let mut found = Vec::new();
             evaluate(&ctx, def, &mut found);
             found
         })
         .collect();
-    let mut findings = Vec::with_capacity(per_check.iter().map(Vec::len).sum());
-    for found in per_check {
-        findings.extend(found);
-    }
     regrade(&mut findings, &severities);
     let used = checks::waiver::apply(&inv.waivers, options.as_of, &mut findings);
     // Escalation weighs the findings as they will be reported: re-graded,
