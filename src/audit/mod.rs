@@ -132,6 +132,17 @@ pub struct GraphEdge {
     pub data: Vec<&'static str>,
 }
 
+impl GraphEdge {
+    /// The tools data flows from and to: `in` reverses the declared pair.
+    pub fn source_and_target(&self) -> (&str, &str) {
+        if self.direction == "in" {
+            (&self.to, &self.from)
+        } else {
+            (&self.from, &self.to)
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Summary {
     pub tools_audited: usize,

@@ -84,11 +84,7 @@ pub fn dot(result: &AuditResult) -> String {
         out.push_str("  }\n");
     }
     for e in &result.edges {
-        let (from, to) = if e.direction == "in" {
-            (e.to.as_str(), e.from.as_str())
-        } else {
-            (e.from.as_str(), e.to.as_str())
-        };
+        let (from, to) = e.source_and_target();
         let dir = if e.direction == "both" {
             ", dir=both"
         } else {
@@ -154,11 +150,7 @@ pub fn mermaid(result: &AuditResult) -> String {
         out.push_str("  end\n");
     }
     for e in &result.edges {
-        let (from, to) = if e.direction == "in" {
-            (e.to.as_str(), e.from.as_str())
-        } else {
-            (e.from.as_str(), e.to.as_str())
-        };
+        let (from, to) = e.source_and_target();
         let arrow = if e.direction == "both" { "<-->" } else { "-->" };
         let _ = writeln!(
             out,

@@ -119,19 +119,13 @@ fn links(result: &AuditResult, index: &HashMap<&str, usize>) -> Vec<Link> {
     let mut links: Vec<Link> = Vec::new();
     let mut by_pair: HashMap<(usize, usize), usize> = HashMap::new();
     for e in &result.edges {
-        let (Some(&from), Some(&to)) = (index.get(e.from.as_str()), index.get(e.to.as_str()))
-        else {
+        let (source, target) = e.source_and_target();
+        let (Some(&source), Some(&target)) = (index.get(source), index.get(target)) else {
             continue;
         };
-        if from == to {
+        if source == target {
             continue;
         }
-        // Data flows from source to target: `in` reverses the declared pair.
-        let (source, target) = if e.direction == "in" {
-            (to, from)
-        } else {
-            (from, to)
-        };
         let both = e.direction == "both";
         let key = (source.min(target), source.max(target));
         let i = *by_pair.entry(key).or_insert_with(|| {
