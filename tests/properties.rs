@@ -225,7 +225,7 @@ proptest! {
 
     #[test]
     fn fingerprints_survive_reordering_and_renaming(doc in inventory_doc()) {
-        let mut prints: Vec<String> = run(&load(&doc, Format::Json)).findings.iter().map(|f| f.fingerprint.clone()).collect();
+        let mut prints: Vec<stackaudit::checks::Fingerprint> = run(&load(&doc, Format::Json)).findings.iter().map(|f| f.fingerprint).collect();
         prints.sort();
         let mut changed = doc.clone();
         let tools = changed["tool"].as_array_mut().unwrap();
@@ -234,7 +234,7 @@ proptest! {
             let name = t["name"].as_str().unwrap().to_string();
             t["name"] = json!(format!("{name} (renamed)"));
         }
-        let mut again: Vec<String> = run(&load(&changed, Format::Json)).findings.iter().map(|f| f.fingerprint.clone()).collect();
+        let mut again: Vec<stackaudit::checks::Fingerprint> = run(&load(&changed, Format::Json)).findings.iter().map(|f| f.fingerprint).collect();
         again.sort();
         prop_assert_eq!(prints, again);
     }

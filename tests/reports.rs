@@ -371,7 +371,7 @@ fn sarif_respects_the_code_scanning_result_limit() {
     result.findings = (0..report::sarif::MAX_RESULTS + 10)
         .map(|i| {
             let mut f = template.clone();
-            f.fingerprint = format!("{i:016x}");
+            f.fingerprint = stackaudit::checks::Fingerprint::from_u64(i as u64);
             f
         })
         .collect();
@@ -565,7 +565,7 @@ fn sarif_rules_carry_help_links_security_tags_and_the_severity_used() {
         let f = result
             .findings
             .iter()
-            .find(|f| f.fingerprint == r["partialFingerprints"]["stackaudit/v1"])
+            .find(|f| f.fingerprint.as_str() == r["partialFingerprints"]["stackaudit/v1"])
             .unwrap();
         let level = match f.severity {
             stackaudit::checks::Severity::Critical | stackaudit::checks::Severity::High => "error",

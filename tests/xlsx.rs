@@ -133,7 +133,7 @@ fn the_example_workbook_has_five_sheets_typed_cells_a_chart_filters_and_colours(
         assert_eq!(text(&row[0]), f.severity.as_str());
         assert_eq!(text(&row[1]), f.check);
         assert_eq!(text(&row[4]), f.message);
-        assert_eq!(text(&row[9]), f.fingerprint);
+        assert_eq!(text(&row[9]), f.fingerprint.as_str());
         if let Some(l) = &f.location {
             assert_eq!(row[8], Data::Float(f64::from(l.line)));
         }
@@ -306,7 +306,7 @@ fn findings_past_the_row_limit_continue_on_the_next_sheet() {
     let prints: Vec<String> = result
         .findings
         .iter()
-        .map(|f| f.fingerprint.clone())
+        .map(|f| f.fingerprint.to_string())
         .collect();
     assert_eq!(seen, prints, "every finding once, in order");
     let first = rows(&mut wb, "Findings");
@@ -802,7 +802,7 @@ fn large_sheets_are_streamed_and_read_back_whole() {
     assert_eq!(findings.len(), result.findings.len() + 1);
     assert_eq!(
         text_of_last(&findings),
-        result.findings.last().unwrap().fingerprint
+        result.findings.last().unwrap().fingerprint.as_str()
     );
     let questions = rows(&mut wb, "Questions");
     assert!(questions.len() > 800);

@@ -11,7 +11,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::AuditResult;
-use crate::checks::{Finding, Severity, fingerprint};
+use crate::checks::{Finding, Fingerprint, Severity, fingerprint};
 use crate::diagnostic::{Diagnostic, InputError};
 use crate::inventory::source::Loc;
 
@@ -53,7 +53,7 @@ impl Baseline {
             .findings
             .iter()
             .map(|f| Entry {
-                fingerprint: f.fingerprint.clone(),
+                fingerprint: f.fingerprint.to_string(),
                 check: f.check.to_string(),
                 tool: f.tool.as_deref().map(str::to_string),
                 subject: f.subject.clone(),
@@ -154,7 +154,7 @@ pub fn renamed<'a>(tool: &'a str, renames: &'a [(String, String)]) -> &'a str {
 }
 
 /// A finding's fingerprint once its tool's renames are applied.
-pub fn fingerprint_after_renames(f: &Finding, renames: &[(String, String)]) -> String {
+pub fn fingerprint_after_renames(f: &Finding, renames: &[(String, String)]) -> Fingerprint {
     let tool = f.tool.as_deref().map(|t| renamed(t, renames));
     fingerprint(&f.check, tool, f.subject.as_deref())
 }
@@ -165,7 +165,7 @@ pub fn fingerprint_after_renames(f: &Finding, renames: &[(String, String)]) -> S
 /// severity rose is new at its new severity.
 #[derive(Clone, Debug, Default)]
 pub struct KnownFindings {
-    by_fingerprint: HashMap<String, KnownFinding>,
+    by_fingerprint: HashMap<Fingerprint, KnownFinding>,
 }
 
 #[derive(Clone, Debug)]
@@ -217,7 +217,7 @@ impl KnownFindings {
             .is_some_and(|k| k.severity >= f.severity)
     }
 
-    pub fn contains_fingerprint(&self, fingerprint: &str) -> bool {
+    pub fn contains_fingerprint(&self, fingerprint: &Fingerprint) -> bool {
         self.by_fingerprint.contains_key(fingerprint)
     }
 
@@ -235,6 +235,9 @@ impl KnownFindings {
 
     /// Known fingerprints, for tests and reports.
     pub fn fingerprints(&self) -> HashSet<&str> {
-        self.by_fingerprint.keys().map(String::as_str).collect()
+        self.by_fingerprint
+            .keys()
+            .map(Fingerprint::as_str)
+            .collect()
     }
 }

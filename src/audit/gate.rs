@@ -189,7 +189,7 @@ pub fn questions_for<'a>(
                 }
                 None => asked.push((q, vec![f.check.to_string()])),
             },
-            None => internal_actions.push(format!("{} ({})", f.remediation, f.check)),
+            None => internal_actions.push(format!("{} ({})", f.remediation(), f.check)),
         }
     }
     (asked, internal_actions)

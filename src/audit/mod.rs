@@ -394,11 +394,15 @@ pub fn audit(
     };
     findings.retain(|f| selected(f.tool.as_deref()));
     sort_findings(&mut findings);
-    // Scores count every current finding, known ones included.
-    let mut tools = summarise_tools(inv, &flow, &findings, options);
+    // Scores count every current finding, known ones included. The graph's
+    // edges are independent of them.
+    let (mut tools, edges) = rayon::join(
+        || summarise_tools(inv, &flow, &findings, options),
+        || graph_edges(inv, &flow),
+    );
     let score = stack_score(&tools, &findings);
     let baseline = options.known.as_ref().map(|known| {
-        let current: HashSet<String> = findings.iter().map(|f| f.fingerprint.clone()).collect();
+        let current: HashSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
         // Only findings of the selected tools can have been fixed here.
         let fixed = known
             .iter()
@@ -435,7 +439,7 @@ pub fn audit(
         tools,
         findings,
         summary,
-        edges: graph_edges(inv, &flow),
+        edges,
         baseline,
         not_run: not_run(inv, &defs, options),
         checks: defs,

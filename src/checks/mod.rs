@@ -114,17 +114,31 @@ pub struct CheckDef {
 #[derive(Clone, Debug)]
 struct SharedParts {
     id: SharedStr,
-    remediation: SharedStr,
-    controls: Arc<[String]>,
+    guidance: Arc<Guidance>,
+}
+
+/// What to do about a check's findings, shared by all of them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Guidance {
+    pub remediation: String,
+    /// The control ids the check maps to (SOC 2, ISO 27001, CSA CCM).
+    pub controls: Vec<String>,
 }
 
 impl CheckDef {
     fn shared(&self) -> &SharedParts {
         self.shared.get_or_init(|| SharedParts {
             id: self.id.as_str().into(),
-            remediation: self.remediation.trim().into(),
-            controls: self.controls.as_slice().into(),
+            guidance: Arc::new(Guidance {
+                remediation: self.remediation.trim().to_string(),
+                controls: self.controls.clone(),
+            }),
         })
+    }
+
+    /// Remediation and controls as the check's findings share them.
+    pub fn guidance(&self) -> &Arc<Guidance> {
+        &self.shared().guidance
     }
 
     /// A finding of this check with no tool, location or subject yet.
@@ -137,10 +151,9 @@ impl CheckDef {
             related: Vec::new(),
             subject: None,
             message,
-            remediation: shared.remediation.clone(),
-            controls: shared.controls.clone(),
+            guidance: shared.guidance.clone(),
             location,
-            fingerprint: String::new(),
+            fingerprint: Fingerprint::default(),
             waiver: None,
         }
     }
@@ -362,13 +375,13 @@ pub struct Finding {
     /// the finding keeps its identity when messages are reworded.
     pub subject: Option<String>,
     pub message: String,
-    /// Shared by every finding of the check, like `controls`.
-    pub remediation: SharedStr,
-    pub controls: Arc<[String]>,
+    /// Remediation and controls, shared by every finding of the check.
+    #[serde(flatten)]
+    pub guidance: Arc<Guidance>,
     pub location: Option<Location>,
     /// Identity across runs: a hash of check, tool and subject (not of the
     /// message or the line), used by baselines and SARIF.
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
     /// The waiver that covers this finding, if any (boxed: most findings
     /// have none, and a large audit holds many findings).
     pub waiver: Option<Box<AppliedWaiver>>,
@@ -386,23 +399,79 @@ impl Finding {
     pub fn is_waived(&self) -> bool {
         self.waiver.is_some()
     }
+
+    pub fn remediation(&self) -> &str {
+        &self.guidance.remediation
+    }
+
+    pub fn controls(&self) -> &[String] {
+        &self.guidance.controls
+    }
 }
 
 /// A finding's stable identity: check, tool and subject, hashed.
-pub fn fingerprint(check: &str, tool: Option<&str>, subject: Option<&str>) -> String {
+pub fn fingerprint(check: &str, tool: Option<&str>, subject: Option<&str>) -> Fingerprint {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     for part in [check, tool.unwrap_or(""), subject.unwrap_or("")] {
         h.update(part.as_bytes());
         h.update([0x1f]);
     }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::with_capacity(16);
-    for b in &h.finalize()[..8] {
-        hex.push(HEX[usize::from(b >> 4)] as char);
-        hex.push(HEX[usize::from(b & 0xf)] as char);
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&h.finalize()[..8]);
+    Fingerprint::from_u64(u64::from_be_bytes(first))
+}
+
+/// A fingerprint as reports and baselines write it: 16 lowercase hex
+/// digits, held inline (a large audit holds hundreds of thousands).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Fingerprint([u8; 16]);
+
+impl Fingerprint {
+    pub fn from_u64(value: u64) -> Fingerprint {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut digits = [0u8; 16];
+        for (i, d) in digits.iter_mut().enumerate() {
+            *d = HEX[((value >> (60 - 4 * i)) & 0xf) as usize];
+        }
+        Fingerprint(digits)
     }
-    hex
+
+    pub fn as_str(&self) -> &str {
+        // Always ASCII hex digits.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+/// Sixteen zeros: a finding's fingerprint until the audit computes it.
+impl Default for Fingerprint {
+    fn default() -> Fingerprint {
+        Fingerprint([b'0'; 16])
+    }
+}
+
+impl std::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for Fingerprint {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -642,6 +711,28 @@ fn load_definition(file: &Path) -> Result<CheckDef> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A large audit holds hundreds of thousands of findings: what every
+    /// finding of a check shares is one pointer, and the fingerprint is
+    /// inline.
+    #[test]
+    fn a_finding_stays_small() {
+        assert_eq!(std::mem::size_of::<Fingerprint>(), 16);
+        let size = std::mem::size_of::<Finding>();
+        assert!(size <= 168, "a finding takes {size} bytes");
+    }
+
+    #[test]
+    fn fingerprints_read_as_sixteen_hex_digits() {
+        assert_eq!(
+            Fingerprint::from_u64(0xfedc_ba98_7654_3210).as_str(),
+            "fedcba9876543210"
+        );
+        assert_eq!(Fingerprint::from_u64(1).as_str(), "0000000000000001");
+        assert_eq!(Fingerprint::default().as_str(), "0000000000000000");
+        // The hash's first eight bytes, big-endian, as before.
+        assert_eq!(fingerprint("c", Some("t"), None).as_str().len(), 16);
+    }
 
     /// What a data origin says before any cutting.
     fn uncut(parts: &[&str]) -> String {

@@ -142,10 +142,9 @@ mod tests {
             related: Vec::new(),
             subject: None,
             message: String::new(),
-            remediation: "".into(),
-            controls: Vec::new().into(),
+            guidance: Default::default(),
             location: None,
-            fingerprint: String::new(),
+            fingerprint: Default::default(),
             waiver: None,
         }
     }

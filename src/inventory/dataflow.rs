@@ -201,9 +201,10 @@ pub struct DataFlow {
     classes: Vec<ClassFlow>,
     /// Provenance per tool and class, computed on first use (several checks
     /// ask for the same one) or all at once by [`DataFlow::prepare_provenance`].
-    provenance: Vec<[OnceLock<Option<Provenance>>; 6]>,
+    /// Boxed: most slots stay empty, and a large stack has many tools.
+    provenance: Vec<[OnceLock<Option<Box<Provenance>>>; 6]>,
     /// The same, in words, with the tools on the paths shown.
-    provenance_text: Vec<[OnceLock<Option<ProvenanceText>>; 6]>,
+    provenance_text: Vec<[OnceLock<Option<Box<ProvenanceText>>>; 6]>,
     /// Tools with a data-flow path to or from the system of record.
     pub connected_to_sor: Option<Vec<bool>>,
     /// Path steps already taken, shared by the paths through them, for
@@ -572,8 +573,9 @@ impl DataFlow {
             .get_or_init(|| {
                 let mut steps = self.steps.lock().unwrap_or_else(|e| e.into_inner());
                 self.find_provenance(inv, tool, class, &mut steps)
+                    .map(Box::new)
             })
-            .as_ref()
+            .as_deref()
     }
 
     /// "pii from `crm` via crm → ma and from `cdp` via cdp → ma", and the
@@ -587,9 +589,9 @@ impl DataFlow {
         self.provenance_text[tool][class as usize]
             .get_or_init(|| {
                 let p = self.provenance(inv, tool, class)?;
-                Some(self.describe_provenance(inv, tool, class, p))
+                Some(Box::new(self.describe_provenance(inv, tool, class, p)))
             })
-            .as_ref()
+            .as_deref()
     }
 
     /// Describes the provenance of every class every tool holds without
@@ -604,7 +606,7 @@ impl DataFlow {
                     // large stack's paths would take much memory.
                     self.provenance_text[tool][class as usize].get_or_init(|| {
                         let p = self.find_provenance(inv, tool, class, steps)?;
-                        Some(self.describe_provenance(inv, tool, class, &p))
+                        Some(Box::new(self.describe_provenance(inv, tool, class, &p)))
                     });
                 }
             });

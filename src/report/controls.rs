@@ -78,7 +78,7 @@ pub fn group(result: &AuditResult) -> Vec<ControlView<'_>> {
     // tools must not rescan its tool list for every finding.
     let mut listed: HashSet<(&str, &str)> = HashSet::new();
     for f in &result.findings {
-        for c in f.controls.iter() {
+        for c in f.controls().iter() {
             if let Some(view) = map.get_mut(c.as_str()) {
                 view.findings.push(f);
                 if f.is_waived() {

@@ -57,8 +57,8 @@ pub fn render(result: &AuditResult) -> Result<Vec<u8>> {
             f.tool.as_deref().unwrap_or_default().to_string(),
             f.related.join(";"),
             f.message.clone(),
-            f.remediation.to_string(),
-            f.controls.join(";"),
+            f.remediation().to_string(),
+            f.controls().join(";"),
             file,
             line,
             if f.is_waived() { "waived" } else { "open" }.to_string(),
@@ -70,7 +70,7 @@ pub fn render(result: &AuditResult) -> Result<Vec<u8>> {
                 .as_ref()
                 .map(|w| w.expires.to_string())
                 .unwrap_or_default(),
-            f.fingerprint.clone(),
+            f.fingerprint.to_string(),
         ];
         w.write_record(record.iter().map(|c| cell(c)))?;
     }

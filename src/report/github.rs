@@ -53,7 +53,7 @@ pub fn render(result: &AuditResult) -> String {
                 "{} — waived until {} by {}: {}",
                 f.message, w.expires, w.approved_by, w.reason
             ),
-            None => format!("{} — {}", f.message, f.remediation),
+            None => format!("{} — {}", f.message, f.remediation()),
         };
         let _ = writeln!(
             out,

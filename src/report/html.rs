@@ -264,8 +264,8 @@ fn finding_view<'a>(result: &'a AuditResult, f: &'a Finding) -> FindingView<'a> 
         severity: severity_class(f.severity),
         title: result.check(&f.check).map_or("", |c| c.title.as_str()),
         message: inline_code(&f.message),
-        remediation: inline_code(&f.remediation),
-        controls: f.controls.join(", "),
+        remediation: inline_code(f.remediation()),
+        controls: f.controls().join(", "),
         waiver: f.waiver.as_ref().map(|w| {
             format!(
                 "Waived until {} by {}: {}{}",

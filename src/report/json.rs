@@ -8,7 +8,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::audit::AuditResult;
-use crate::checks::Finding;
+use std::sync::Arc;
+
+use serde_json::value::RawValue;
+
+use crate::checks::{Finding, Guidance};
 use crate::shared_str::SharedStr;
 
 /// The report without its findings, which [`write`] serializes side by side
@@ -46,14 +50,14 @@ struct Summary {
 #[derive(Serialize)]
 struct JsonFinding<'a> {
     check: &'a str,
-    title: &'a str,
+    title: Shared<'a, str>,
     severity: &'a str,
     tool: Option<&'a str>,
     related: &'a [SharedStr],
     subject: Option<&'a str>,
     message: &'a str,
-    remediation: &'a str,
-    controls: &'a [String],
+    remediation: Shared<'a, str>,
+    controls: Shared<'a, [String]>,
     location: Option<&'a crate::checks::Location>,
     fingerprint: &'a str,
     waiver: Option<&'a crate::checks::AppliedWaiver>,
@@ -93,13 +97,72 @@ fn head(result: &AuditResult) -> Head<'_> {
     }
 }
 
-/// Check titles by check id, which every finding names.
-fn titles(result: &AuditResult) -> HashMap<&str, &str> {
+/// A value that every finding of a check writes alike: serialized once per
+/// check (escaped, and indented as it sits in a finding), then copied.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Shared<'a, T: ?Sized + Serialize> {
+    Written(&'a RawValue),
+    Value(&'a T),
+}
+
+/// A check's title, remediation and controls, as its findings write them.
+struct CheckText<'a> {
+    /// The guidance the check gives its findings: a finding made with
+    /// other guidance writes its own.
+    guidance: &'a Arc<Guidance>,
+    written_title: Box<RawValue>,
+    remediation: Box<RawValue>,
+    controls: Box<RawValue>,
+}
+
+/// A finding's fields sit three levels deep in the report.
+const FINDING_FIELD_DEPTH: usize = 3;
+
+/// What each check's findings write alike, by check id.
+fn check_texts(result: &AuditResult) -> Result<HashMap<&str, CheckText<'_>>> {
+    let raw = |value: &dyn erased::Value| -> Result<Box<RawValue>> {
+        let mut out = Vec::new();
+        let mut serializer =
+            serde_json::Serializer::with_formatter(&mut out, Nested::at(FINDING_FIELD_DEPTH));
+        value.write(&mut serializer)?;
+        Ok(RawValue::from_string(String::from_utf8(out)?)?)
+    };
     result
         .checks
         .iter()
-        .map(|c| (c.id.as_str(), c.title.as_str()))
+        .map(|c| {
+            let guidance = c.guidance();
+            Ok((
+                c.id.as_str(),
+                CheckText {
+                    guidance,
+                    written_title: raw(&c.title.as_str())?,
+                    remediation: raw(&guidance.remediation.as_str())?,
+                    controls: raw(&guidance.controls.as_slice())?,
+                },
+            ))
+        })
         .collect()
+}
+
+/// Serializing a few kinds of value through one closure.
+mod erased {
+    pub trait Value {
+        fn write(
+            &self,
+            serializer: &mut serde_json::Serializer<&mut Vec<u8>, super::Nested>,
+        ) -> serde_json::Result<()>;
+    }
+
+    impl<T: serde::Serialize> Value for T {
+        fn write(
+            &self,
+            serializer: &mut serde_json::Serializer<&mut Vec<u8>, super::Nested>,
+        ) -> serde_json::Result<()> {
+            self.serialize(serializer)
+        }
+    }
 }
 
 /// The report streamed to `out`, without building it in memory first.
@@ -120,7 +183,7 @@ pub fn write(result: &AuditResult, out: &mut dyn std::io::Write) -> Result<()> {
         // Findings are serialized in chunks on all cores, then written in
         // order: for a large stack this is most of the report's cost. A few
         // chunks at a time, into the same buffers, so memory stays flat.
-        let titles = titles(result);
+        let texts = check_texts(result)?;
         let slots = 2 * rayon::current_num_threads();
         let batch = FINDINGS_PER_CHUNK * slots;
         // While one batch is written here, the next is serialized: the
@@ -138,7 +201,7 @@ pub fn write(result: &AuditResult, out: &mut dyn std::io::Write) -> Result<()> {
                         .enumerate()
                         .try_for_each(|(n, (chunk, buffer))| {
                             buffer.clear();
-                            write_findings(&titles, chunk, b == 0 && n == 0, buffer)
+                            write_findings(&texts, chunk, b == 0 && n == 0, buffer)
                         });
                 });
                 ready[..filled]
@@ -166,7 +229,7 @@ const FINDINGS_PER_CHUNK: usize = 512;
 /// `out`: each pretty-printed two levels deep, after a comma unless it is
 /// the report's first.
 fn write_findings(
-    titles: &HashMap<&str, &str>,
+    texts: &HashMap<&str, CheckText>,
     chunk: &[Finding],
     first: bool,
     out: &mut Vec<u8>,
@@ -177,7 +240,7 @@ fn write_findings(
         }
         out.extend_from_slice(b"\n    ");
         let mut serializer = serde_json::Serializer::with_formatter(&mut *out, Nested::at(2));
-        json_finding(titles, f).serialize(&mut serializer)?;
+        json_finding(texts, f).serialize(&mut serializer)?;
     }
     Ok(())
 }
@@ -269,19 +332,28 @@ impl serde_json::ser::Formatter for Nested {
     }
 }
 
-fn json_finding<'a>(titles: &HashMap<&str, &'a str>, f: &'a Finding) -> JsonFinding<'a> {
+fn json_finding<'a>(texts: &'a HashMap<&str, CheckText>, f: &'a Finding) -> JsonFinding<'a> {
+    let text = texts.get(f.check.as_str());
+    let title = text.map_or(Shared::Value(""), |t| Shared::Written(&t.written_title));
+    let (remediation, controls) = match text {
+        Some(t) if Arc::ptr_eq(t.guidance, &f.guidance) => (
+            Shared::Written(&t.remediation),
+            Shared::Written(&t.controls),
+        ),
+        _ => (Shared::Value(f.remediation()), Shared::Value(f.controls())),
+    };
     JsonFinding {
         check: &f.check,
-        title: titles.get(f.check.as_str()).copied().unwrap_or(""),
+        title,
         severity: f.severity.as_str(),
         tool: f.tool.as_deref(),
         related: &f.related,
         subject: f.subject.as_deref(),
         message: &f.message,
-        remediation: &f.remediation,
-        controls: &f.controls,
+        remediation,
+        controls,
         location: f.location.as_ref(),
-        fingerprint: &f.fingerprint,
+        fingerprint: f.fingerprint.as_str(),
         waiver: f.waiver.as_deref(),
     }
 }
@@ -301,14 +373,34 @@ mod tests {
         findings: Vec<JsonFinding<'a>>,
     }
 
+    /// A finding with every value serialized in place, nothing written ahead.
+    fn plain<'a>(
+        result: &'a AuditResult,
+        none: &'a HashMap<&str, CheckText>,
+        f: &'a Finding,
+    ) -> JsonFinding<'a> {
+        JsonFinding {
+            title: Shared::Value(
+                result
+                    .checks
+                    .iter()
+                    .find(|c| c.id == *f.check)
+                    .map_or("", |c| c.title.as_str()),
+            ),
+            remediation: Shared::Value(f.remediation()),
+            controls: Shared::Value(f.controls()),
+            ..json_finding(none, f)
+        }
+    }
+
     fn whole(result: &AuditResult) -> Vec<u8> {
-        let titles = titles(result);
+        let none = HashMap::new();
         let doc = Whole {
             head: head(result),
             findings: result
                 .findings
                 .iter()
-                .map(|f| json_finding(&titles, f))
+                .map(|f| plain(result, &none, f))
                 .collect(),
         };
         let mut out = serde_json::to_vec_pretty(&doc).unwrap();
@@ -357,5 +449,42 @@ mod tests {
         let mut one = result_of(1);
         one.findings.truncate(1);
         assert_eq!(render(&one).unwrap(), whole(&one));
+    }
+
+    #[test]
+    fn check_texts_written_ahead_read_as_written_in_place() {
+        let mut result = result_of(3);
+        assert!(result.findings.len() >= 3);
+        let check = result.findings[0].check.clone();
+        for c in result.checks.iter_mut().filter(|c| c.id == *check) {
+            c.title = "T \"q\" \\ \t \u{7} \n é → 𝄞".into();
+        }
+        // Findings whose guidance is not their check's write their own.
+        result.findings[1].guidance = Arc::new(Guidance {
+            remediation: "own \"fix\"\n".into(),
+            controls: Vec::new(),
+        });
+        result.findings[2].guidance = Arc::new(Guidance {
+            remediation: String::new(),
+            controls: vec!["A \"1\"".into(), "B\\2".into()],
+        });
+        let written = render(&result).unwrap();
+        assert!(
+            written == whole(&result),
+            "the report differs from the whole document"
+        );
+        let parsed: serde_json::Value = serde_json::from_slice(&written).unwrap();
+        let findings = &parsed["findings"];
+        assert_eq!(findings[0]["title"], "T \"q\" \\ \t \u{7} \n é → 𝄞");
+        assert_eq!(findings[1]["remediation"], "own \"fix\"\n");
+        assert_eq!(findings[1]["controls"], serde_json::json!([]));
+        assert_eq!(
+            findings[2]["controls"],
+            serde_json::json!(["A \"1\"", "B\\2"])
+        );
+        assert_eq!(
+            findings[0]["controls"],
+            serde_json::json!(result.findings[0].controls())
+        );
     }
 }

@@ -345,6 +345,8 @@ fn describe(f: &Finding) -> String {
     let waived = if f.is_waived() { " [waived]" } else { "" };
     format!(
         "[{}]{waived} {}{location}\nWhat to do: {}",
-        f.severity, f.message, f.remediation
+        f.severity,
+        f.message,
+        f.remediation()
     )
 }

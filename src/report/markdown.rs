@@ -84,7 +84,7 @@ fn finding_row(f: &Finding) -> String {
             escape(&w.approved_by),
             escape(&w.reason)
         ),
-        None => escape(&f.remediation),
+        None => escape(f.remediation()),
     };
     format!(
         "| {tool} | `{}` | {} | {what} |\n",

@@ -264,8 +264,8 @@ fn result(f: &Finding, ctx: &Context) -> sarif::Result {
         extra.insert("related".into(), json!(f.related));
     }
     let mut fingerprints = BTreeMap::new();
-    fingerprints.insert(FINGERPRINT_KEY.to_string(), f.fingerprint.clone());
-    let message = format!("{} — {}", f.message, f.remediation);
+    fingerprints.insert(FINGERPRINT_KEY.to_string(), f.fingerprint.to_string());
+    let message = format!("{} — {}", f.message, f.remediation());
     let builder = sarif::Result::builder()
         .rule_id(f.check.clone())
         .level(level(f.severity))

@@ -34,7 +34,7 @@ fn findings_lines(findings: &[&Finding]) -> String {
                 clean(&w.approved_by),
                 clean(&w.reason)
             )),
-            None => out.push_str(&format!("           → {}\n", clean(&f.remediation))),
+            None => out.push_str(&format!("           → {}\n", clean(f.remediation()))),
         }
     }
     out
@@ -93,7 +93,7 @@ fn findings_table(findings: &[&Finding], options: &RenderOptions) -> Table {
                 clean(&w.approved_by),
                 clean(&w.reason)
             ),
-            None => format!("{}\n→ {}", clean(&f.message), clean(&f.remediation)),
+            None => format!("{}\n→ {}", clean(&f.message), clean(f.remediation())),
         };
         t.add_row(vec![
             severity_cell(f.severity, f.is_waived(), options),

@@ -656,7 +656,7 @@ fn findings_sheets(
     for f in findings.iter().take(2_000) {
         widths.see(1, &f.check);
         widths.see(2, f.tool.as_deref().unwrap_or(""));
-        widths.see(6, &f.controls.join(", "));
+        widths.see(6, &f.controls().join(", "));
         widths.see(7, f.location.as_ref().map_or("", |l| l.file.as_str()));
     }
     widths.0[3] = widths.0[3].max(16.0);
@@ -707,13 +707,13 @@ fn finding_row(sheet: &mut Sheet, f: &Finding, styles: &Styles) -> Result<(), Xl
     sheet.text(2, f.tool.as_deref().unwrap_or("(stack)"), &styles.wrap)?;
     sheet.text(3, &f.related.join(", "), &styles.wrap)?;
     sheet.text(4, &f.message, &styles.wrap)?;
-    sheet.text(5, &f.remediation, &styles.wrap)?;
-    sheet.text(6, &f.controls.join(", "), &styles.wrap)?;
+    sheet.text(5, f.remediation(), &styles.wrap)?;
+    sheet.text(6, &f.controls().join(", "), &styles.wrap)?;
     if let Some(l) = &f.location {
         sheet.text(7, &l.file, &styles.text)?;
         sheet.number(8, f64::from(l.line), &styles.number)?;
     }
-    sheet.text(9, &f.fingerprint, &styles.text)?;
+    sheet.text(9, f.fingerprint.as_str(), &styles.text)?;
     sheet.text(
         10,
         if f.is_waived() { "waived" } else { "open" },
