@@ -2,16 +2,14 @@
 
 use std::collections::HashMap;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
-
-use crate::audit::AuditResult;
-use std::sync::Arc;
-
 use serde_json::value::RawValue;
 
+use crate::audit::AuditResult;
 use crate::checks::{Finding, Guidance};
 use crate::shared_str::SharedStr;
 
@@ -119,15 +117,17 @@ struct CheckText<'a> {
 /// A finding's fields sit three levels deep in the report.
 const FINDING_FIELD_DEPTH: usize = 3;
 
+/// A finding's field value as the report writes it, ready to copy.
+fn written<T: ?Sized + Serialize>(value: &T) -> Result<Box<RawValue>> {
+    let mut out = Vec::new();
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut out, Nested::at(FINDING_FIELD_DEPTH));
+    value.serialize(&mut serializer)?;
+    Ok(RawValue::from_string(String::from_utf8(out)?)?)
+}
+
 /// What each check's findings write alike, by check id.
 fn check_texts(result: &AuditResult) -> Result<HashMap<&str, CheckText<'_>>> {
-    let raw = |value: &dyn erased::Value| -> Result<Box<RawValue>> {
-        let mut out = Vec::new();
-        let mut serializer =
-            serde_json::Serializer::with_formatter(&mut out, Nested::at(FINDING_FIELD_DEPTH));
-        value.write(&mut serializer)?;
-        Ok(RawValue::from_string(String::from_utf8(out)?)?)
-    };
     result
         .checks
         .iter()
@@ -137,32 +137,13 @@ fn check_texts(result: &AuditResult) -> Result<HashMap<&str, CheckText<'_>>> {
                 c.id.as_str(),
                 CheckText {
                     guidance,
-                    written_title: raw(&c.title.as_str())?,
-                    remediation: raw(&guidance.remediation.as_str())?,
-                    controls: raw(&guidance.controls.as_slice())?,
+                    written_title: written(c.title.as_str())?,
+                    remediation: written(guidance.remediation.as_str())?,
+                    controls: written(guidance.controls.as_slice())?,
                 },
             ))
         })
         .collect()
-}
-
-/// Serializing a few kinds of value through one closure.
-mod erased {
-    pub trait Value {
-        fn write(
-            &self,
-            serializer: &mut serde_json::Serializer<&mut Vec<u8>, super::Nested>,
-        ) -> serde_json::Result<()>;
-    }
-
-    impl<T: serde::Serialize> Value for T {
-        fn write(
-            &self,
-            serializer: &mut serde_json::Serializer<&mut Vec<u8>, super::Nested>,
-        ) -> serde_json::Result<()> {
-            self.serialize(serializer)
-        }
-    }
 }
 
 /// The report streamed to `out`, without building it in memory first.
@@ -380,13 +361,7 @@ mod tests {
         f: &'a Finding,
     ) -> JsonFinding<'a> {
         JsonFinding {
-            title: Shared::Value(
-                result
-                    .checks
-                    .iter()
-                    .find(|c| c.id == *f.check)
-                    .map_or("", |c| c.title.as_str()),
-            ),
+            title: Shared::Value(result.check(&f.check).map_or("", |c| c.title.as_str())),
             remediation: Shared::Value(f.remediation()),
             controls: Shared::Value(f.controls()),
             ..json_finding(none, f)
