@@ -302,10 +302,24 @@ fn loopback_is_refused_without_allow_private() {
     );
 }
 
-/// A port on 127.0.0.1 with nothing listening.
-fn closed_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
+/// A port on 127.0.0.1 that refuses connections for as long as the value
+/// lives: the socket is bound but never listens. Freeing the port instead
+/// (binding a listener and dropping it) let a server of a test running
+/// beside this one take the same port, which then answered.
+struct ClosedPort(socket2::Socket);
+
+impl ClosedPort {
+    fn new() -> Self {
+        use socket2::{Domain, Socket, Type};
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        let any_port: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+        socket.bind(&any_port.into()).unwrap();
+        Self(socket)
+    }
+
+    fn port(&self) -> u16 {
+        self.0.local_addr().unwrap().as_socket().unwrap().port()
+    }
 }
 
 /// A host name that fails to resolve without a query leaving the machine:
@@ -320,7 +334,8 @@ fn hosts_that_cannot_be_reached_are_not_judged_against_the_vendor() {
     let ca = Ca::new();
     let port = serve(ca.leaf(400), txt_router(b"gone".to_vec(), 404));
     let untrusted = serve(Ca::new().leaf(400), main_router());
-    let refused = closed_port();
+    let closed = ClosedPort::new();
+    let refused = closed.port();
     let inv = inventory(&[
         ("no-dns", format!("https://{}/", unresolvable()), None),
         (
@@ -381,8 +396,9 @@ fn a_proxy_that_does_not_answer_is_our_network_not_the_vendors() {
     let ca = Ca::new();
     let port = serve(ca.leaf(400), main_router());
     let inv = inventory(&[("via-proxy", format!("https://localhost:{port}/hsts"), None)]);
+    let dead_proxy = ClosedPort::new();
     let through_dead_proxy = ProbeOptions {
-        proxy: Some(format!("http://127.0.0.1:{}", closed_port())),
+        proxy: Some(format!("http://127.0.0.1:{}", dead_proxy.port())),
         retries: 0,
         ..options(&ca)
     };
@@ -414,9 +430,10 @@ fn probe_exits_2_when_no_host_could_be_reached() {
             .output()
             .unwrap()
     };
+    let closed = ClosedPort::new();
     write(&[
         format!("https://{}/", unresolvable()),
-        format!("https://localhost:{}/", closed_port()),
+        format!("https://localhost:{}/", closed.port()),
     ]);
     let out = probe();
     assert_eq!(out.status.code(), Some(2));
