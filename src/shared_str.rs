@@ -13,8 +13,25 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct SharedStr(Arc<str>);
+
+// Sorting findings compares tool and check ids, most of them the same
+// string shared: those are equal without reading them.
+impl Ord for SharedStr {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        if Arc::ptr_eq(&self.0, &other.0) {
+            return std::cmp::Ordering::Equal;
+        }
+        self.0.cmp(&other.0)
+    }
+}
+
+impl PartialOrd for SharedStr {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 impl SharedStr {
     pub fn as_str(&self) -> &str {
@@ -138,6 +155,19 @@ mod tests {
         assert_ne!(a, "cr");
         let (a2, b2) = (SharedStr::from("a"), SharedStr::from("b"));
         assert!(a2 < b2, "ordered as text");
+        assert!(b2 > a2);
+        let copy = SharedStr::from("a");
+        assert_eq!(
+            a2.cmp(&copy),
+            std::cmp::Ordering::Equal,
+            "separate, equal text"
+        );
+        assert_eq!(
+            a2.cmp(&a2.clone()),
+            std::cmp::Ordering::Equal,
+            "one shared text"
+        );
+        assert_eq!(b2.partial_cmp(&a2), Some(std::cmp::Ordering::Greater));
         assert_eq!(format!("{a} {a:?}"), "crm \"crm\"");
         assert_eq!(serde_json::to_string(&a).unwrap(), "\"crm\"");
         let back: SharedStr = serde_json::from_str("\"x\"").unwrap();

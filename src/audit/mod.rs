@@ -430,6 +430,9 @@ pub fn audit(
         }
     });
     let summary = summarise(inv, &flow, &tools, &findings, score, options);
+    // Freeing the data flow's many small tables is left to another core
+    // while the caller goes on to its report.
+    rayon::spawn(move || drop(flow));
     Ok(AuditResult {
         as_of: options.as_of,
         stack_path: inv.path.to_string(),

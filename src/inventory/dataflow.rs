@@ -34,13 +34,31 @@ const PATH_TAIL: usize = 6;
 /// Path steps are remembered through tools with more incoming integrations.
 const MEMO_IN_DEGREE: usize = 32;
 
-/// A directed data flow between two tools (by index).
+/// A directed data flow as one of its two tools sees it: the tool at the
+/// other end (by index) and what the flow may carry. Each tool's flows are
+/// held inline in its own list, so a walk over them reads one contiguous
+/// list instead of looking every flow up in a shared table.
 #[derive(Clone, Copy, Debug)]
-pub struct Edge {
-    pub from: usize,
-    pub to: usize,
+pub struct Hop {
+    pub tool: u32,
     /// `None`: everything the source holds.
     pub data: Option<DataSet>,
+}
+
+impl Hop {
+    fn other(self) -> usize {
+        self.tool as usize
+    }
+
+    /// Whether the flow may carry `class` (when its source holds it).
+    fn may_carry(self, class: DataClass) -> bool {
+        self.data.is_none_or(|d| d.contains(class))
+    }
+
+    /// Whether `class` is named on the flow's explicit `data` list.
+    fn lists(self, class: DataClass) -> bool {
+        self.data.is_some_and(|d| d.contains(class))
+    }
 }
 
 /// The nearest origins of a class at one distance: ranks (positions in id
@@ -183,10 +201,10 @@ impl Path {
 
 pub struct DataFlow {
     pub index: HashMap<SharedStr, usize>,
-    pub edges: Vec<Edge>,
-    /// Edge indices leaving / entering each tool.
-    pub outgoing: Vec<Vec<usize>>,
-    pub incoming: Vec<Vec<usize>>,
+    /// The flows leaving each tool (to the tool named) and entering it
+    /// (from the tool named).
+    pub outgoing: Vec<Vec<Hop>>,
+    pub incoming: Vec<Vec<Hop>>,
     /// Number of integrations that touch each tool, in either direction.
     pub degree: Vec<usize>,
     /// For each tool, the tools it is integrated with (either side declared
@@ -222,7 +240,18 @@ impl DataFlow {
         for (i, t) in inv.tools.iter().enumerate() {
             index.entry(t.id.clone()).or_insert(i);
         }
-        let mut edges = Vec::new();
+        let mut outgoing: Vec<Vec<Hop>> = vec![Vec::new(); n];
+        let mut incoming: Vec<Vec<Hop>> = vec![Vec::new(); n];
+        let mut flow = |from: usize, to: usize, data: Option<DataSet>| {
+            outgoing[from].push(Hop {
+                tool: to as u32,
+                data,
+            });
+            incoming[to].push(Hop {
+                tool: from as u32,
+                data,
+            });
+        };
         let mut degree = vec![0; n];
         let mut links = vec![Vec::new(); n];
         for (i, t) in inv.tools.iter().enumerate() {
@@ -238,26 +267,12 @@ impl DataFlow {
                 links[i].push((j, integ.method));
                 links[j].push((i, integ.method));
                 if matches!(integ.direction, Direction::Out | Direction::Both) {
-                    edges.push(Edge {
-                        from: i,
-                        to: j,
-                        data: integ.data,
-                    });
+                    flow(i, j, integ.data);
                 }
                 if matches!(integ.direction, Direction::In | Direction::Both) {
-                    edges.push(Edge {
-                        from: j,
-                        to: i,
-                        data: integ.data,
-                    });
+                    flow(j, i, integ.data);
                 }
             }
-        }
-        let mut outgoing = vec![Vec::new(); n];
-        let mut incoming = vec![Vec::new(); n];
-        for (e, edge) in edges.iter().enumerate() {
-            outgoing[edge.from].push(e);
-            incoming[edge.to].push(e);
         }
         let mut by_rank: Vec<usize> = (0..n).collect();
         by_rank.sort_by(|&a, &b| inv.tools[a].id.cmp(&inv.tools[b].id).then(a.cmp(&b)));
@@ -268,7 +283,6 @@ impl DataFlow {
 
         let mut flow = DataFlow {
             index,
-            edges,
             outgoing,
             incoming,
             degree,
@@ -318,12 +332,6 @@ impl DataFlow {
         flow
     }
 
-    /// Whether edge `e` carries `class` out of a source that holds it.
-    fn carries(&self, e: usize, class: DataClass, holds: &[bool]) -> bool {
-        let edge = self.edges[e];
-        holds[edge.from] && edge.data.is_none_or(|d| d.contains(class))
-    }
-
     fn class_flow(&self, class: DataClass, declared: &[bool]) -> ClassFlow {
         let n = declared.len();
         // Who receives the class from a tool that declares it.
@@ -331,12 +339,7 @@ impl DataFlow {
         self.spread(class, &mut holds);
         // Who sends it on an explicit list without holding it: an origin too.
         let outflow_origin: Vec<bool> = (0..n)
-            .map(|i| {
-                !holds[i]
-                    && self.outgoing[i]
-                        .iter()
-                        .any(|&e| self.edges[e].data.is_some_and(|d| d.contains(class)))
-            })
+            .map(|i| !holds[i] && self.outgoing[i].iter().any(|h| h.lists(class)))
             .collect();
         let origin: Vec<bool> = (0..n).map(|i| declared[i] || outflow_origin[i]).collect();
         let mut holds = origin.clone();
@@ -358,11 +361,11 @@ impl DataFlow {
             // Taken out while its successors are updated (no tool integrates
             // with itself), so the set is not copied per edge.
             let here = nearest[v].take().expect("queued tools have origins");
-            for &e in &self.outgoing[v] {
-                if !self.carries(e, class, &holds) {
+            for h in &self.outgoing[v] {
+                if !(holds[v] && h.may_carry(class)) {
                     continue;
                 }
-                let w = self.edges[e].to;
+                let w = h.other();
                 match &mut nearest[w] {
                     None => {
                         nearest[w] = Some(Origins {
@@ -396,11 +399,11 @@ impl DataFlow {
         #[allow(clippy::needless_range_loop)] // `v` indexes several tables
         for v in 0..n {
             let Some(x) = single(v) else { continue };
-            for &e in &self.incoming[v] {
-                if !self.carries(e, class, &holds) {
+            for h in &self.incoming[v] {
+                let w = h.other();
+                if !(holds[w] && h.may_carry(class)) {
                     continue;
                 }
-                let w = self.edges[e].from;
                 if let Some(o) = &nearest[w]
                     && o.ranks.iter().any(|&r| r != x)
                 {
@@ -420,11 +423,11 @@ impl DataFlow {
             settled[v] = true;
             order.push(v);
             let x = single(v);
-            for &e in &self.outgoing[v] {
-                if !self.carries(e, class, &holds) {
+            for h in &self.outgoing[v] {
+                if !(holds[v] && h.may_carry(class)) {
                     continue;
                 }
-                let w = self.edges[e].to;
+                let w = h.other();
                 if single(w) == x && !settled[w] && d + 1 < best[w] {
                     best[w] = d + 1;
                     heap.push(Reverse((d + 1, w)));
@@ -439,11 +442,11 @@ impl DataFlow {
                 ranks: Vec::new(),
                 saturated: false,
             };
-            for &e in &self.incoming[v] {
-                if !self.carries(e, class, &holds) {
+            for h in &self.incoming[v] {
+                let w = h.other();
+                if !(holds[w] && h.may_carry(class)) {
                     continue;
                 }
-                let w = self.edges[e].from;
                 if let Some(others) = excluding(&nearest, &second, w, x)
                     && others.origins.distance + 1 == acc.distance
                 {
@@ -464,11 +467,11 @@ impl DataFlow {
     fn spread(&self, class: DataClass, holds: &mut [bool]) {
         let mut stack: Vec<usize> = (0..holds.len()).filter(|&i| holds[i]).collect();
         while let Some(v) = stack.pop() {
-            for &e in &self.outgoing[v] {
-                let edge = self.edges[e];
-                if !holds[edge.to] && edge.data.is_none_or(|d| d.contains(class)) {
-                    holds[edge.to] = true;
-                    stack.push(edge.to);
+            for h in &self.outgoing[v] {
+                let w = h.other();
+                if !holds[w] && h.may_carry(class) {
+                    holds[w] = true;
+                    stack.push(w);
                 }
             }
         }
@@ -478,8 +481,8 @@ impl DataFlow {
     /// against) integrations that can carry data: one whose `data` list is
     /// empty or only `public` is no path for personal or customer data.
     fn reach(&self, start: usize, forward: bool) -> Vec<bool> {
-        let carries_something = |e: &Edge| {
-            e.data
+        let carries_something = |h: &Hop| {
+            h.data
                 .is_none_or(|d| !d.minus(DataSet::of(&[DataClass::Public])).is_empty())
         };
         let mut seen = vec![false; self.degree.len()];
@@ -491,15 +494,11 @@ impl DataFlow {
             } else {
                 &self.incoming[v]
             };
-            for &e in adjacent {
-                if !carries_something(&self.edges[e]) {
+            for h in adjacent {
+                if !carries_something(h) {
                     continue;
                 }
-                let w = if forward {
-                    self.edges[e].to
-                } else {
-                    self.edges[e].from
-                };
+                let w = h.other();
                 if !seen[w] {
                     seen[w] = true;
                     stack.push(w);
@@ -542,8 +541,8 @@ impl DataFlow {
     pub fn explicit_receivers(&self, inv: &Inventory, tool: usize, class: DataClass) -> Vec<usize> {
         let mut out: Vec<usize> = self.outgoing[tool]
             .iter()
-            .filter(|&&e| self.edges[e].data.is_some_and(|d| d.contains(class)))
-            .map(|&e| self.edges[e].to)
+            .filter(|h| h.lists(class))
+            .map(|h| h.other())
             .collect();
         out.sort_by(|&a, &b| inv.tools[a].id.cmp(&inv.tools[b].id));
         out.dedup();
@@ -777,11 +776,11 @@ impl DataFlow {
     ) -> Step {
         let cf = &self.classes[class as usize];
         let mut step: Option<(u32, usize, Option<u32>)> = None;
-        for &e in &self.incoming[current] {
-            if !self.carries(e, class, &cf.holds) {
+        for h in &self.incoming[current] {
+            let w = h.other();
+            if !(cf.holds[w] && h.may_carry(class)) {
                 continue;
             }
-            let w = self.edges[e].from;
             let candidate = match excluded {
                 None => cf.nearest[w]
                     .as_ref()
