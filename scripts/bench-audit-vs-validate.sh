@@ -15,13 +15,12 @@ cargo bench --bench engine --no-run --quiet 2>/dev/null || true
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT
 bin=target/release/stackaudit
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
 measure() { # prints "wall_seconds cpu_seconds peak_kib"
   : >"$dir/runs"
   for _ in $(seq "$runs"); do
-    # `audit` exits 1 on findings; time's last line holds the figures.
-    /usr/bin/time -f "%e %U %S %M" -o "$dir/time" "$@" >/dev/null 2>&1 || true
-    tail -1 "$dir/time" | awk '{print $1, $2 + $3, $4}' >>"$dir/runs"
+    time_once "$dir/runs" "$@"
   done
   echo "$(cut -d' ' -f1 "$dir/runs" | median) $(cut -d' ' -f2 "$dir/runs" | median) $(cut -d' ' -f3 "$dir/runs" | median)"
 }

@@ -55,6 +55,12 @@ impl Hop {
         self.data.is_none_or(|d| d.contains(class))
     }
 
+    /// Whether the flow carries `class`: its source holds it and the flow
+    /// may carry it.
+    fn carries(self, class: DataClass, source_holds: bool) -> bool {
+        source_holds && self.may_carry(class)
+    }
+
     /// Whether `class` is named on the flow's explicit `data` list.
     fn lists(self, class: DataClass) -> bool {
         self.data.is_some_and(|d| d.contains(class))
@@ -362,7 +368,7 @@ impl DataFlow {
             // with itself), so the set is not copied per edge.
             let here = nearest[v].take().expect("queued tools have origins");
             for h in &self.outgoing[v] {
-                if !(holds[v] && h.may_carry(class)) {
+                if !h.carries(class, holds[v]) {
                     continue;
                 }
                 let w = h.other();
@@ -401,7 +407,7 @@ impl DataFlow {
             let Some(x) = single(v) else { continue };
             for h in &self.incoming[v] {
                 let w = h.other();
-                if !(holds[w] && h.may_carry(class)) {
+                if !h.carries(class, holds[w]) {
                     continue;
                 }
                 if let Some(o) = &nearest[w]
@@ -424,7 +430,7 @@ impl DataFlow {
             order.push(v);
             let x = single(v);
             for h in &self.outgoing[v] {
-                if !(holds[v] && h.may_carry(class)) {
+                if !h.carries(class, holds[v]) {
                     continue;
                 }
                 let w = h.other();
@@ -444,7 +450,7 @@ impl DataFlow {
             };
             for h in &self.incoming[v] {
                 let w = h.other();
-                if !(holds[w] && h.may_carry(class)) {
+                if !h.carries(class, holds[w]) {
                     continue;
                 }
                 if let Some(others) = excluding(&nearest, &second, w, x)
@@ -778,7 +784,7 @@ impl DataFlow {
         let mut step: Option<(u32, usize, Option<u32>)> = None;
         for h in &self.incoming[current] {
             let w = h.other();
-            if !(cf.holds[w] && h.may_carry(class)) {
+            if !h.carries(class, cf.holds[w]) {
                 continue;
             }
             let candidate = match excluded {
