@@ -499,17 +499,23 @@ fn a_slow_host_does_not_delay_the_others_and_the_run_stops_at_max_time() {
         "first request to the fast server after {first:?}"
     );
     assert!(tool(&e, "fast").site.as_ref().unwrap().ok());
-    // The run stopped at --max-time; tools still waiting say why.
+    // The run stopped at --max-time; tools still waiting say why. Which
+    // slow tools get the server's two places first is up to the scheduler,
+    // not the list: two at a time, two seconds each, at most two finish
+    // within the three seconds.
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
-    let cut_off = tool(&e, "slow19").site.clone().unwrap();
-    assert!(
-        cut_off
-            .error
-            .as_deref()
-            .unwrap()
-            .starts_with("budget exceeded: the run's time limit of 3 s (--max-time) ran out"),
-        "{cut_off:?}"
-    );
+    let slow_sites: Vec<_> = (0..20)
+        .map(|i| tool(&e, &format!("slow{i}")).site.clone().unwrap())
+        .collect();
+    let cut_off = slow_sites
+        .iter()
+        .filter(|s| {
+            s.error.as_deref().is_some_and(|m| {
+                m.starts_with("budget exceeded: the run's time limit of 3 s (--max-time) ran out")
+            })
+        })
+        .count();
+    assert!(cut_off >= 18, "{cut_off} cut off: {slow_sites:?}");
 }
 
 #[test]
