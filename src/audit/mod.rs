@@ -361,15 +361,22 @@ pub fn audit(
     // Waiver checks judge the outcome of all others, so they run last.
     let (waiver_defs, other_defs): (Vec<&CheckDef>, Vec<&CheckDef>) =
         defs.iter().partition(|d| d.family == "waiver");
-    // Checks run side by side; rayon collects their findings in catalogue order.
-    let mut findings: Vec<Finding> = other_defs
+    // Checks run side by side, each into its own list; the lists are then
+    // joined in catalogue order, each freed as soon as it is moved, so the
+    // findings are held once, not twice, at the joining.
+    let per_check: Vec<Vec<Finding>> = other_defs
         .par_iter()
-        .flat_map_iter(|def| {
+        .map(|def| {
             let mut found = Vec::new();
             evaluate(&ctx, def, &mut found);
+            found.shrink_to_fit();
             found
         })
         .collect();
+    let mut findings = Vec::with_capacity(per_check.iter().map(Vec::len).sum());
+    for found in per_check {
+        findings.extend(found);
+    }
     regrade(&mut findings, &severities);
     let used = checks::waiver::apply(&inv.waivers, options.as_of, &mut findings);
     // Escalation weighs the findings as they will be reported: re-graded,
@@ -1019,5 +1026,141 @@ scim = true
         assert_eq!(of(&r, "compliance-cert-expiring").len(), 1);
         let r = run(extra, "2026-11-22").unwrap();
         assert!(of(&r, "compliance-cert-expiring").is_empty());
+    }
+
+    /// Three tools: `crm` (the system of record) sends pii to `ma`; `wiki`
+    /// holds no personal data; `old` is retiring; `ads` holds pii and is
+    /// connected to nothing.
+    const COVERAGE: &str = r#"schema = 1
+[policy]
+system_of_record = "crm"
+[[tool]]
+id = "crm"
+name = "CRM"
+category = "crm"
+data = ["pii"]
+[[tool.integration]]
+to = "ma"
+[[tool]]
+id = "ma"
+name = "MA"
+category = "marketing-automation"
+[[tool.integration]]
+to = "wiki"
+direction = "in"
+data = ["public"]
+[[tool]]
+id = "wiki"
+name = "Wiki"
+category = "other"
+[[tool]]
+id = "old"
+name = "Old"
+category = "other"
+status = "retiring"
+data = ["pii"]
+[[tool]]
+id = "ads"
+name = "Ads"
+category = "advertising"
+data = ["pii"]
+"#;
+
+    fn coverage_audit(only_tools: &[&str]) -> AuditResult {
+        let inv = load_str(COVERAGE, Format::Toml, "stack.toml").unwrap();
+        let options = AuditOptions {
+            only_tools: only_tools.iter().map(ToString::to_string).collect(),
+            ..AuditOptions::new("2026-11-22".parse().unwrap())
+        };
+        audit(&inv, &Catalogue::builtin(), &options).unwrap()
+    }
+
+    fn audited(r: &AuditResult) -> Vec<&str> {
+        r.tools
+            .iter()
+            .filter(|t| t.audited)
+            .map(|t| t.id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn coverage_counts_in_scope_tools_with_personal_data_but_the_system_of_record() {
+        let r = coverage_audit(&[]);
+        // ma (connected) and ads (not); not crm itself, wiki (no personal
+        // data) or old (retiring).
+        assert_eq!(
+            (r.summary.coverage_eligible, r.summary.coverage_connected),
+            (2, 1)
+        );
+        assert_eq!(r.summary.integration_coverage, Some(0.5));
+        assert_eq!(audited(&r), ["crm", "ma", "wiki", "ads"]);
+        assert_eq!(r.summary.tools_audited, 4);
+    }
+
+    #[test]
+    fn tool_selection_narrows_coverage_and_the_audited_tools() {
+        let r = coverage_audit(&["ma"]);
+        assert_eq!(
+            (r.summary.coverage_eligible, r.summary.coverage_connected),
+            (1, 1)
+        );
+        assert_eq!(audited(&r), ["ma"]);
+        let r = coverage_audit(&["ads", "old"]);
+        assert_eq!(
+            (r.summary.coverage_eligible, r.summary.coverage_connected),
+            (1, 0)
+        );
+        assert_eq!(audited(&r), ["ads"], "a retiring tool is not audited");
+    }
+
+    #[test]
+    fn graph_edges_keep_each_integration_as_declared() {
+        let r = coverage_audit(&[]);
+        let edges: Vec<(&str, &str, &str, Vec<&str>)> = r
+            .edges
+            .iter()
+            .map(|e| (&*e.from, &*e.to, e.direction, e.data.clone()))
+            .collect();
+        assert_eq!(
+            edges,
+            [
+                ("crm", "ma", "out", vec![]),
+                ("ma", "wiki", "in", vec!["public"])
+            ]
+        );
+        // Data flows against an `in` integration's declared pair.
+        assert_eq!(r.edges[0].source_and_target(), ("crm", "ma"));
+        assert_eq!(r.edges[1].source_and_target(), ("wiki", "ma"));
+    }
+
+    #[test]
+    fn known_findings_leave_the_result_counted_per_tool() {
+        let inv = load_str(COVERAGE, Format::Toml, "stack.toml").unwrap();
+        let catalogue = Catalogue::builtin();
+        let options = AuditOptions::new("2026-11-22".parse().unwrap());
+        let full = audit(&inv, &catalogue, &options).unwrap();
+        let count = |id: &str| {
+            full.findings
+                .iter()
+                .filter(|f| f.tool.as_deref() == Some(id))
+                .count()
+        };
+        assert!(count("ma") > 1 && count("ads") > 1);
+        let known = known_from_base(&inv, &inv, &catalogue, &options).unwrap();
+        let again = audit(
+            &inv,
+            &catalogue,
+            &AuditOptions {
+                known: Some(known),
+                ..options
+            },
+        )
+        .unwrap();
+        assert!(again.findings.is_empty());
+        let baseline = again.baseline.expect("a baseline summary");
+        assert_eq!((baseline.known, baseline.fixed), (full.findings.len(), 0));
+        let known_of = |id: &str| again.tools.iter().find(|t| t.id == id).unwrap().known;
+        assert_eq!(known_of("ma"), count("ma"));
+        assert_eq!(known_of("ads"), count("ads"));
     }
 }

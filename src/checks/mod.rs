@@ -723,6 +723,30 @@ mod tests {
     }
 
     #[test]
+    fn a_fingerprint_prints_and_compares_as_its_digits() {
+        let print = Fingerprint::from_u64(0x0123_4567_89ab_cdef);
+        assert_eq!(print.to_string(), "0123456789abcdef");
+        assert_eq!(format!("{print:?}"), "\"0123456789abcdef\"");
+        assert!(print == *"0123456789abcdef");
+        assert!(print != *"0123456789abcdee");
+    }
+
+    #[test]
+    fn a_check_shares_its_own_guidance() {
+        let catalogue = Catalogue::builtin();
+        let def = catalogue
+            .checks
+            .iter()
+            .find(|c| c.id == "ownership-owner-missing")
+            .expect("a built-in check");
+        assert_eq!(def.guidance().remediation, def.remediation.trim());
+        assert_eq!(def.guidance().controls, def.controls);
+        assert!(!def.guidance().remediation.is_empty());
+        let finding = def.finding("x".to_string(), None);
+        assert!(Arc::ptr_eq(&finding.guidance, def.guidance()));
+    }
+
+    #[test]
     fn fingerprints_read_as_sixteen_hex_digits() {
         assert_eq!(
             Fingerprint::from_u64(0xfedc_ba98_7654_3210).as_str(),
