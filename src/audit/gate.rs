@@ -381,3 +381,60 @@ impl GateReport {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::{AppliedWaiver, Catalogue};
+
+    fn finding(check: &str, severity: Severity) -> Finding {
+        let catalogue = Catalogue::builtin();
+        let def = catalogue
+            .checks
+            .iter()
+            .find(|c| c.id == check)
+            .expect("a built-in check");
+        Finding {
+            severity,
+            ..def.finding(format!("{check} fired"), None)
+        }
+    }
+
+    #[test]
+    fn each_question_is_asked_once_with_every_check_that_raises_it() {
+        let mut waived = finding("backup-unknown", Severity::High);
+        waived.waiver = Some(Box::new(AppliedWaiver {
+            reason: "Restore tested in October".to_string(),
+            approved_by: "it@x.example".to_string(),
+            expires: "2027-01-31".parse().unwrap(),
+            ticket: None,
+        }));
+        let findings = [
+            finding("access-sso-missing", Severity::Medium),
+            finding("access-mfa-missing", Severity::High),
+            finding("access-sso-missing", Severity::Medium),
+            finding("ownership-owner-missing", Severity::Medium),
+            finding("encryption-unknown", Severity::Info),
+            waived,
+        ];
+        let (asked, internal) = questions_for(findings.iter(), |check| match check {
+            "access-sso-missing" | "access-mfa-missing" => Some("How do people log in?".into()),
+            "ownership-owner-missing" => None,
+            other => Some(format!("About {other}?")),
+        });
+        assert_eq!(
+            asked,
+            [(
+                "How do people log in?".to_string(),
+                vec![
+                    "access-sso-missing".to_string(),
+                    "access-mfa-missing".to_string()
+                ]
+            )],
+            "info and waived findings ask nothing"
+        );
+        assert_eq!(internal.len(), 1);
+        assert!(internal[0].ends_with(" (ownership-owner-missing)"));
+        assert!(internal[0].starts_with(findings[3].remediation()));
+    }
+}

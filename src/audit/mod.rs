@@ -348,16 +348,9 @@ pub fn audit(
     }
     let ids: Vec<&str> = catalogue.checks.iter().map(|c| c.id.as_str()).collect();
     check_waivers(inv, &ids, options.as_of)?;
-    let flow = DataFlow::compute(inv);
+    let mut flow = DataFlow::compute(inv);
     flow.prepare_provenance(inv);
-    let mut ctx = Context {
-        inventory: inv,
-        flow: &flow,
-        as_of: options.as_of,
-        waivers_used: &[],
-        evidence: options.evidence.as_ref(),
-        idp: options.idp.as_ref(),
-    };
+    let ctx = context(inv, &flow, options, &[]);
     // Waiver checks judge the outcome of all others, so they run last.
     let (waiver_defs, other_defs): (Vec<&CheckDef>, Vec<&CheckDef>) =
         defs.iter().partition(|d| d.family == "waiver");
@@ -377,6 +370,10 @@ pub fn audit(
             found
         })
         .collect();
+    // Only waiver checks are left, and they ask for no provenance: its
+    // tables are freed on another core before the findings are joined.
+    let released = flow.release_paths();
+    rayon::spawn(move || drop(released));
     let mut findings = Vec::with_capacity(per_check.iter().map(Vec::len).sum());
     for found in per_check {
         findings.extend(found);
@@ -388,7 +385,7 @@ pub fn audit(
     if let Some(renewal) = defs.iter().find(|d| d.id == checks::contract::RENEWAL_DUE) {
         checks::contract::escalate_renewals(&mut findings, renewal);
     }
-    ctx.waivers_used = &used;
+    let ctx = context(inv, &flow, options, &used);
     let before_waiver_checks = findings.len();
     for def in waiver_defs {
         evaluate(&ctx, def, &mut findings);
@@ -458,6 +455,22 @@ pub fn audit(
         not_run: not_run(inv, &defs, options),
         checks: defs,
     })
+}
+
+fn context<'a>(
+    inventory: &'a Inventory,
+    flow: &'a DataFlow,
+    options: &'a AuditOptions,
+    waivers_used: &'a [bool],
+) -> Context<'a> {
+    Context {
+        inventory,
+        flow,
+        as_of: options.as_of,
+        waivers_used,
+        evidence: options.evidence.as_ref(),
+        idp: options.idp.as_ref(),
+    }
 }
 
 /// The known findings of an earlier version of the inventory, for

@@ -236,6 +236,15 @@ pub struct DataFlow {
     steps: Mutex<StepMemo>,
 }
 
+/// What [`DataFlow::release_paths`] takes out, to be dropped.
+// Held only to be dropped.
+pub struct ReleasedPaths {
+    _origins: Vec<(Vec<Option<Origins>>, Vec<Option<Origins>>)>,
+    _provenance: Vec<[OnceLock<Option<Box<Provenance>>>; 6]>,
+    _provenance_text: Vec<[OnceLock<Option<Box<ProvenanceText>>>; 6]>,
+    _steps: StepMemo,
+}
+
 /// Path steps already taken (see [`DataFlow::path_from`]).
 type StepMemo = HashMap<StepKey, Step>;
 
@@ -559,11 +568,12 @@ impl DataFlow {
     /// the tool holds without declaring it.
     fn source_of(&self, tool: usize, class: DataClass) -> Option<(&Origins, bool)> {
         let cf = &self.classes[class as usize];
-        let near = cf.nearest[tool].as_ref()?;
+        // Nothing once the tables are released (see `release_paths`).
+        let near = cf.nearest.get(tool)?.as_ref()?;
         if near.distance > 0 {
             return Some((near, true));
         }
-        cf.second[tool].as_ref().map(|o| (o, false))
+        cf.second.get(tool)?.as_ref().map(|o| (o, false))
     }
 
     /// Where `class` came from into `tool`: `None` when the tool declares it
@@ -574,7 +584,7 @@ impl DataFlow {
         tool: usize,
         class: DataClass,
     ) -> Option<&Provenance> {
-        self.provenance[tool][class as usize]
+        self.provenance.get(tool)?[class as usize]
             .get_or_init(|| {
                 let mut steps = self.steps.lock().unwrap_or_else(|e| e.into_inner());
                 self.find_provenance(inv, tool, class, &mut steps)
@@ -591,12 +601,34 @@ impl DataFlow {
         tool: usize,
         class: DataClass,
     ) -> Option<&ProvenanceText> {
-        self.provenance_text[tool][class as usize]
+        self.provenance_text.get(tool)?[class as usize]
             .get_or_init(|| {
                 let p = self.provenance(inv, tool, class)?;
                 Some(Box::new(self.describe_provenance(inv, tool, class, p)))
             })
             .as_deref()
+    }
+
+    /// Takes out the tables behind provenance (nearest origins, paths and
+    /// their texts), the larger part of the data flow, once every check that
+    /// asks for provenance has run: the caller frees them where it likes
+    /// while the rest of the audit goes on. Provenance is unknown afterwards.
+    pub fn release_paths(&mut self) -> ReleasedPaths {
+        ReleasedPaths {
+            _origins: self
+                .classes
+                .iter_mut()
+                .map(|cf| {
+                    (
+                        std::mem::take(&mut cf.nearest),
+                        std::mem::take(&mut cf.second),
+                    )
+                })
+                .collect(),
+            _provenance: std::mem::take(&mut self.provenance),
+            _provenance_text: std::mem::take(&mut self.provenance_text),
+            _steps: std::mem::take(self.steps.get_mut().unwrap_or_else(|e| e.into_inner())),
+        }
     }
 
     /// Describes the provenance of every class every tool holds without
