@@ -362,11 +362,6 @@ pub fn audit(
         .map(|def| {
             let mut found = Vec::new();
             evaluate(&ctx, def, &mut found);
-            // A large audit holds many messages; formatting leaves room to spare.
-            for f in &mut found {
-                f.message.shrink_to_fit();
-            }
-            found.shrink_to_fit();
             found
         })
         .collect();
