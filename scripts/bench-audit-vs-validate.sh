@@ -20,6 +20,8 @@ bin=target/release/stackaudit
 measure() { # prints "wall_seconds cpu_seconds peak_kib"
   : >"$dir/runs"
   for _ in $(seq "$runs"); do
+    # Each audit writes a new report, as a user's first run would.
+    rm -f "$dir/report.json"
     time_once "$dir/runs" "$@"
   done
   echo "$(cut -d' ' -f1 "$dir/runs" | median) $(cut -d' ' -f2 "$dir/runs" | median) $(cut -d' ' -f3 "$dir/runs" | median)"
