@@ -144,11 +144,14 @@ struct ClassFlow {
     /// Tools that send the class without declaring or receiving it.
     outflow_origin: Vec<bool>,
     /// Nearest origins (distance 0 for an origin itself).
-    nearest: Vec<Option<Origins>>,
+    nearest: OriginTable,
     /// For tools whose nearest origin is a single tool `x`: the nearest
     /// origins other than `x` (so an origin finds where else it gets the class).
-    second: Vec<Option<Origins>>,
+    second: OriginTable,
 }
+
+/// Per tool, a set of origins of one class, if any.
+type OriginTable = Vec<Option<Origins>>;
 
 /// Where a class a tool holds came from: the nearest origins other than the
 /// tool, with one shortest path from each of the first few.
@@ -239,7 +242,7 @@ pub struct DataFlow {
 /// What [`DataFlow::release_paths`] takes out, to be dropped.
 // Held only to be dropped.
 pub struct ReleasedPaths {
-    _origins: Vec<(Vec<Option<Origins>>, Vec<Option<Origins>>)>,
+    _origins: Vec<(OriginTable, OriginTable)>,
     _provenance: Vec<[OnceLock<Option<Box<Provenance>>>; 6]>,
     _provenance_text: Vec<[OnceLock<Option<Box<ProvenanceText>>>; 6]>,
     _steps: StepMemo,
