@@ -960,6 +960,26 @@ category = "webinar"
 "#;
 
     #[test]
+    fn released_paths_leave_what_holds_each_class_and_no_provenance() {
+        let inv = inventory(CHAIN);
+        let mut flow = DataFlow::compute(&inv);
+        flow.prepare_provenance(&inv);
+        let webinar = flow.index["webinar"];
+        assert!(
+            flow.provenance_text(&inv, webinar, DataClass::Pii)
+                .is_some()
+        );
+        drop(flow.release_paths());
+        assert_eq!(eff(&flow, "webinar"), "pii, customer");
+        assert!(
+            flow.provenance_text(&inv, webinar, DataClass::Pii)
+                .is_none()
+        );
+        assert!(flow.provenance(&inv, webinar, DataClass::Pii).is_none());
+        assert!(flow.received_undeclared(&inv, webinar).is_empty());
+    }
+
+    #[test]
     fn data_is_inherited_through_two_hops() {
         let inv = inventory(CHAIN);
         let flow = DataFlow::compute(&inv);
