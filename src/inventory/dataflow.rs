@@ -980,6 +980,26 @@ category = "webinar"
     }
 
     #[test]
+    fn a_flow_whose_list_leaves_a_class_out_is_no_path_for_it() {
+        // crm → b directly carries only customer data: b's pii comes the
+        // long way, through r.
+        let inv = inventory(&format!(
+            "{}{}{}",
+            tool(
+                "crm",
+                &format!(
+                    "data = [\"pii\"]{}{}",
+                    integration("b", "data = [\"customer\"]"),
+                    integration("r", "")
+                )
+            ),
+            tool("r", &integration("b", "")),
+            tool("b", "")
+        ));
+        assert_eq!(paths(&inv, "b", DataClass::Pii), ["crm → r → b"]);
+    }
+
+    #[test]
     fn data_is_inherited_through_two_hops() {
         let inv = inventory(CHAIN);
         let flow = DataFlow::compute(&inv);
