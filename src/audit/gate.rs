@@ -389,11 +389,7 @@ mod tests {
 
     fn finding(check: &str, severity: Severity) -> Finding {
         let catalogue = Catalogue::builtin();
-        let def = catalogue
-            .checks
-            .iter()
-            .find(|c| c.id == check)
-            .expect("a built-in check");
+        let def = catalogue.get(check).expect("a built-in check");
         Finding {
             severity,
             ..def.finding(format!("{check} fired"), None)

@@ -735,9 +735,7 @@ mod tests {
     fn a_check_shares_its_own_guidance() {
         let catalogue = Catalogue::builtin();
         let def = catalogue
-            .checks
-            .iter()
-            .find(|c| c.id == "ownership-owner-missing")
+            .get("ownership-owner-missing")
             .expect("a built-in check");
         assert_eq!(def.guidance().remediation, def.remediation.trim());
         assert_eq!(def.guidance().controls, def.controls);

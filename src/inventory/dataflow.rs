@@ -239,8 +239,7 @@ pub struct DataFlow {
     steps: Mutex<StepMemo>,
 }
 
-/// What [`DataFlow::release_paths`] takes out, to be dropped.
-// Held only to be dropped.
+/// What [`DataFlow::release_paths`] takes out, held only to be dropped.
 pub struct ReleasedPaths {
     _origins: Vec<(OriginTable, OriginTable)>,
     _provenance: Vec<[OnceLock<Option<Box<Provenance>>>; 6]>,
