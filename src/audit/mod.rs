@@ -350,7 +350,14 @@ pub fn audit(
     check_waivers(inv, &ids, options.as_of)?;
     let mut flow = DataFlow::compute(inv);
     flow.prepare_provenance(inv);
-    let ctx = context(inv, &flow, options, &[]);
+    let mut ctx = Context {
+        inventory: inv,
+        flow: &flow,
+        as_of: options.as_of,
+        waivers_used: &[],
+        evidence: options.evidence.as_ref(),
+        idp: options.idp.as_ref(),
+    };
     // Waiver checks judge the outcome of all others, so they run last.
     let (waiver_defs, other_defs): (Vec<&CheckDef>, Vec<&CheckDef>) =
         defs.iter().partition(|d| d.family == "waiver");
@@ -365,10 +372,6 @@ pub fn audit(
             found
         })
         .collect();
-    // Only waiver checks are left, and they ask for no provenance: its
-    // tables are freed on another core before the findings are joined.
-    let released = flow.release_paths();
-    rayon::spawn(move || drop(released));
     let mut findings = Vec::with_capacity(per_check.iter().map(Vec::len).sum());
     for found in per_check {
         findings.extend(found);
@@ -380,11 +383,15 @@ pub fn audit(
     if let Some(renewal) = defs.iter().find(|d| d.id == checks::contract::RENEWAL_DUE) {
         checks::contract::escalate_renewals(&mut findings, renewal);
     }
-    let ctx = context(inv, &flow, options, &used);
+    ctx.waivers_used = &used;
     let before_waiver_checks = findings.len();
     for def in waiver_defs {
         evaluate(&ctx, def, &mut findings);
     }
+    // Every check has run: provenance is not asked for again, and its
+    // tables are freed on another core while the audit goes on.
+    let released = flow.release_paths();
+    rayon::spawn(move || drop(released));
     regrade(&mut findings[before_waiver_checks..], &severities);
     findings.par_iter_mut().for_each(|f| {
         crate::diagnostic::cap_message_in_place(&mut f.message);
@@ -450,22 +457,6 @@ pub fn audit(
         not_run: not_run(inv, &defs, options),
         checks: defs,
     })
-}
-
-fn context<'a>(
-    inventory: &'a Inventory,
-    flow: &'a DataFlow,
-    options: &'a AuditOptions,
-    waivers_used: &'a [bool],
-) -> Context<'a> {
-    Context {
-        inventory,
-        flow,
-        as_of: options.as_of,
-        waivers_used,
-        evidence: options.evidence.as_ref(),
-        idp: options.idp.as_ref(),
-    }
 }
 
 /// The known findings of an earlier version of the inventory, for
