@@ -1083,6 +1083,51 @@ category = "webinar"
     }
 
     #[test]
+    fn a_path_never_takes_a_flow_whose_list_leaves_the_class_out() {
+        // crm → ma lists only customer, so pii reaches webinar the long way
+        // round, although the short way is one hop shorter.
+        let inv = inventory(
+            &[
+                tool(
+                    "crm",
+                    &(String::from("data = [\"pii\"]")
+                        + &integration("ma", "data = [\"customer\"]")
+                        + &integration("x", "")),
+                ),
+                tool("ma", &integration("webinar", "")),
+                tool("x", &integration("y", "")),
+                tool("y", &integration("webinar", "")),
+                tool("webinar", ""),
+            ]
+            .concat(),
+        );
+        assert_eq!(eff(&DataFlow::compute(&inv), "ma"), "customer");
+        assert_eq!(
+            paths(&inv, "webinar", DataClass::Pii),
+            ["crm → x → y → webinar"]
+        );
+    }
+
+    #[test]
+    fn an_origin_finds_another_origin_through_a_chain_that_it_feeds_itself() {
+        // x and y send pii without declaring it: both are origins. y's pii
+        // reaches x only through a and b, whose nearest origin is x itself,
+        // so x's second-nearest origin is carried along that chain.
+        let inv = inventory(
+            &[
+                tool("x", &integration("a", "data = [\"pii\"]")),
+                tool("y", &integration("m", "data = [\"pii\"]")),
+                tool("m", &integration("a", "")),
+                tool("a", &integration("b", "")),
+                tool("b", &integration("x", "")),
+            ]
+            .concat(),
+        );
+        assert_eq!(paths(&inv, "x", DataClass::Pii), ["y → m → a → b → x"]);
+        assert_eq!(paths(&inv, "b", DataClass::Pii), ["x → a → b"]);
+    }
+
+    #[test]
     fn explicit_data_limits_what_flows() {
         let inv =
             inventory(&CHAIN.replacen("to = \"ma\"", "to = \"ma\"\ndata = [\"customer\"]", 1));
