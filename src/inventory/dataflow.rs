@@ -359,6 +359,16 @@ impl DataFlow {
             .map(|i| !holds[i] && self.outgoing[i].iter().any(|h| h.lists(class)))
             .collect();
         let origin: Vec<bool> = (0..n).map(|i| declared[i] || outflow_origin[i]).collect();
+        if !origin.contains(&true) {
+            // Nobody holds the class: no tables for its origins. A large
+            // stack that uses few classes would otherwise hold them for all.
+            return ClassFlow {
+                holds: origin,
+                outflow_origin,
+                nearest: Vec::new(),
+                second: Vec::new(),
+            };
+        }
         let mut holds = origin.clone();
         self.spread(class, &mut holds);
 
@@ -976,6 +986,22 @@ category = "webinar"
         );
         assert!(flow.provenance(&inv, webinar, DataClass::Pii).is_none());
         assert!(flow.received_undeclared(&inv, webinar).is_empty());
+    }
+
+    #[test]
+    fn a_class_nobody_holds_keeps_no_origin_tables() {
+        let inv = inventory(CHAIN);
+        let flow = DataFlow::compute(&inv);
+        let tables = |class: DataClass| {
+            let cf = &flow.classes[class as usize];
+            (cf.nearest.len(), cf.second.len())
+        };
+        assert_eq!(tables(DataClass::Pii), (3, 3));
+        assert_eq!(tables(DataClass::Financial), (0, 0));
+        assert!(
+            flow.provenance(&inv, flow.index["webinar"], DataClass::Financial)
+                .is_none()
+        );
     }
 
     #[test]
