@@ -17,7 +17,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
@@ -72,14 +72,21 @@ impl Hop {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Origins {
     distance: u32,
-    ranks: Vec<u32>,
+    /// Shared: a tool reached from one predecessor holds that one's set,
+    /// and a hub's set would otherwise be copied to each of its spokes.
+    ranks: Arc<[u32]>,
     saturated: bool,
 }
 
 impl Origins {
     /// Adds `other`'s origins (at the same distance) but `skip`, keeping the
     /// smallest.
-    fn merge(&mut self, other: &[u32], skip: Option<u32>, other_saturated: bool) {
+    fn merge(&mut self, other: &Arc<[u32]>, skip: Option<u32>, other_saturated: bool) {
+        if self.ranks.is_empty() && skip.is_none_or(|s| other.binary_search(&s).is_err()) {
+            self.ranks = Arc::clone(other);
+            self.saturated |= other_saturated;
+            return;
+        }
         let mut merged = Vec::with_capacity((self.ranks.len() + other.len()).min(ORIGIN_CAP));
         let (mut i, mut j) = (0, 0);
         let past_skipped = |j: &mut usize| {
@@ -113,7 +120,7 @@ impl Origins {
             past_skipped(&mut j);
         }
         self.saturated |= other_saturated || i < self.ranks.len() || j < other.len();
-        self.ranks = merged;
+        self.ranks = merged.into();
     }
 }
 
@@ -379,7 +386,7 @@ impl DataFlow {
         for i in (0..n).filter(|&i| origin[i]) {
             nearest[i] = Some(Origins {
                 distance: 0,
-                ranks: vec![self.rank[i]],
+                ranks: Arc::new([self.rank[i]]),
                 saturated: false,
             });
             queue.push_back(i);
@@ -466,7 +473,7 @@ impl DataFlow {
             let x = single(v).expect("only single-origin tools are settled");
             let mut acc = Origins {
                 distance: best[v],
-                ranks: Vec::new(),
+                ranks: Arc::default(),
                 saturated: false,
             };
             for h in &self.incoming[v] {
