@@ -996,6 +996,32 @@ category = "webinar"
     }
 
     #[test]
+    fn a_set_taken_whole_is_shared_and_keeps_its_saturation() {
+        let empty = || Origins {
+            distance: 2,
+            ranks: Arc::default(),
+            saturated: false,
+        };
+        let hub: Arc<[u32]> = Arc::from(vec![1, 3, 5]);
+        let mut o = empty();
+        o.merge(&hub, Some(4), true);
+        assert!(Arc::ptr_eq(&o.ranks, &hub));
+        assert!(o.saturated);
+        // Skipping one of its origins copies the rest.
+        let mut o = empty();
+        o.merge(&hub, Some(3), false);
+        assert_eq!(&*o.ranks, &[1, 5]);
+        assert!(!o.saturated);
+        // A set of its own is merged with, not replaced.
+        let mut o = Origins {
+            ranks: Arc::from(vec![2]),
+            ..empty()
+        };
+        o.merge(&hub, Some(4), false);
+        assert_eq!(&*o.ranks, &[1, 2, 3, 5]);
+    }
+
+    #[test]
     fn a_class_nobody_holds_keeps_no_origin_tables() {
         let inv = inventory(CHAIN);
         let flow = DataFlow::compute(&inv);
