@@ -1022,6 +1022,37 @@ category = "webinar"
     }
 
     #[test]
+    fn a_merge_past_the_cap_says_it_is_saturated_and_an_exact_fit_does_not() {
+        let set = |ranks: Vec<u32>| Origins {
+            distance: 1,
+            ranks: ranks.into(),
+            saturated: false,
+        };
+        let cap = ORIGIN_CAP as u32;
+        let merged = |mine: Vec<u32>, theirs: Vec<u32>| {
+            let mut o = set(mine);
+            o.merge(&set(theirs).ranks, None, false);
+            (o.ranks.len(), o.saturated)
+        };
+        // Left over from the other set, or from one's own.
+        assert_eq!(
+            merged((0..cap).collect(), vec![cap + 1]),
+            (ORIGIN_CAP, true)
+        );
+        assert_eq!(
+            merged(vec![cap + 1], (0..cap).collect()),
+            (ORIGIN_CAP, true)
+        );
+        // Exactly full, and the same origins twice: nothing is cut off.
+        let (evens, odds) = ((0..cap).step_by(2).collect(), (1..cap).step_by(2).collect());
+        assert_eq!(merged(evens, odds), (ORIGIN_CAP, false));
+        assert_eq!(
+            merged((0..cap).collect(), (0..cap).collect()),
+            (ORIGIN_CAP, false)
+        );
+    }
+
+    #[test]
     fn a_class_nobody_holds_keeps_no_origin_tables() {
         let inv = inventory(CHAIN);
         let flow = DataFlow::compute(&inv);
