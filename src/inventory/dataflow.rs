@@ -215,17 +215,55 @@ impl Path {
     }
 }
 
+/// A list per tool, all in one array: tool `i`'s list is
+/// `items[start[i]..start[i + 1]]`. One allocation for the whole stack
+/// instead of one per tool, which a stack of many tools notices.
+#[derive(Clone, Debug, Default)]
+pub struct PerTool<T> {
+    start: Vec<usize>,
+    items: Vec<T>,
+}
+
+impl<T: Copy> PerTool<T> {
+    /// From `(tool, item)` pairs; each tool's list keeps the pairs' order.
+    fn from_pairs(tools: usize, pairs: &[(usize, T)]) -> PerTool<T> {
+        let mut start = vec![0; tools + 1];
+        for &(t, _) in pairs {
+            start[t + 1] += 1;
+        }
+        for t in 0..tools {
+            start[t + 1] += start[t];
+        }
+        // Placed by counting, in one pass: linear in the pairs.
+        let mut next = start.clone();
+        let mut items: Vec<T> = pairs.iter().map(|&(_, item)| item).collect();
+        for &(t, item) in pairs {
+            items[next[t]] = item;
+            next[t] += 1;
+        }
+        PerTool { start, items }
+    }
+}
+
+impl<T> std::ops::Index<usize> for PerTool<T> {
+    type Output = [T];
+
+    fn index(&self, tool: usize) -> &[T] {
+        &self.items[self.start[tool]..self.start[tool + 1]]
+    }
+}
+
 pub struct DataFlow {
-    pub index: HashMap<SharedStr, usize>,
+    pub index: HashMap<SharedStr, usize, foldhash::fast::RandomState>,
     /// The flows leaving each tool (to the tool named) and entering it
     /// (from the tool named).
-    pub outgoing: Vec<Vec<Hop>>,
-    pub incoming: Vec<Vec<Hop>>,
+    pub outgoing: PerTool<Hop>,
+    pub incoming: PerTool<Hop>,
     /// Number of integrations that touch each tool, in either direction.
     pub degree: Vec<usize>,
     /// For each tool, the tools it is integrated with (either side declared
     /// it) and how.
-    pub links: Vec<Vec<(usize, Method)>>,
+    pub links: PerTool<(usize, Method)>,
     /// What each tool holds: declared, received, or sent as an origin.
     pub effective: Vec<DataSet>,
     /// Position of each tool in id order: ties are broken by id.
@@ -236,9 +274,9 @@ pub struct DataFlow {
     /// Provenance per tool and class, computed on first use (several checks
     /// ask for the same one) or all at once by [`DataFlow::prepare_provenance`].
     /// Boxed: most slots stay empty, and a large stack has many tools.
-    provenance: Vec<[OnceLock<Option<Box<Provenance>>>; 6]>,
+    provenance: PerClass<Provenance>,
     /// The same, in words, with the tools on the paths shown.
-    provenance_text: Vec<[OnceLock<Option<Box<ProvenanceText>>>; 6]>,
+    provenance_text: PerClass<ProvenanceText>,
     /// Tools with a data-flow path to or from the system of record.
     pub connected_to_sor: Option<Vec<bool>>,
     /// Path steps already taken, shared by the paths through them, for
@@ -246,38 +284,71 @@ pub struct DataFlow {
     steps: Mutex<StepMemo>,
 }
 
+/// Per class, a slot per tool, each class's table made on first use: an
+/// audit asks only for the classes its tools receive, and a large stack
+/// has many tools.
+struct PerClass<T>([OnceLock<Box<[Slot<T>]>>; 6]);
+
+/// One tool's value of one class, computed on first use (`None`: there is none).
+type Slot<T> = OnceLock<Option<Box<T>>>;
+
+impl<T> Default for PerClass<T> {
+    fn default() -> Self {
+        PerClass(Default::default())
+    }
+}
+
+impl<T> PerClass<T> {
+    fn slot(
+        &self,
+        tools: usize,
+        tool: usize,
+        class: DataClass,
+    ) -> Option<&OnceLock<Option<Box<T>>>> {
+        self.0[class as usize]
+            .get_or_init(|| (0..tools).map(|_| OnceLock::new()).collect())
+            .get(tool)
+    }
+}
+
 /// What [`DataFlow::release_paths`] takes out, held only to be dropped.
 pub struct ReleasedPaths {
     _origins: Vec<(OriginTable, OriginTable)>,
-    _provenance: Vec<[OnceLock<Option<Box<Provenance>>>; 6]>,
-    _provenance_text: Vec<[OnceLock<Option<Box<ProvenanceText>>>; 6]>,
+    _provenance: PerClass<Provenance>,
+    _provenance_text: PerClass<ProvenanceText>,
     _steps: StepMemo,
 }
 
 /// Path steps already taken (see [`DataFlow::path_from`]).
-type StepMemo = HashMap<StepKey, Step>;
+type StepMemo = HashMap<StepKey, Step, foldhash::fast::RandomState>;
 
 impl DataFlow {
     pub fn compute(inv: &Inventory) -> DataFlow {
         let n = inv.tools.len();
-        let mut index = HashMap::with_capacity(n);
+        let mut index = HashMap::with_capacity_and_hasher(n, Default::default());
         for (i, t) in inv.tools.iter().enumerate() {
             index.entry(t.id.clone()).or_insert(i);
         }
-        let mut outgoing: Vec<Vec<Hop>> = vec![Vec::new(); n];
-        let mut incoming: Vec<Vec<Hop>> = vec![Vec::new(); n];
+        let mut outgoing: Vec<(usize, Hop)> = Vec::new();
+        let mut incoming: Vec<(usize, Hop)> = Vec::new();
         let mut flow = |from: usize, to: usize, data: Option<DataSet>| {
-            outgoing[from].push(Hop {
-                tool: to as u32,
-                data,
-            });
-            incoming[to].push(Hop {
-                tool: from as u32,
-                data,
-            });
+            outgoing.push((
+                from,
+                Hop {
+                    tool: to as u32,
+                    data,
+                },
+            ));
+            incoming.push((
+                to,
+                Hop {
+                    tool: from as u32,
+                    data,
+                },
+            ));
         };
         let mut degree = vec![0; n];
-        let mut links = vec![Vec::new(); n];
+        let mut links = Vec::new();
         for (i, t) in inv.tools.iter().enumerate() {
             for integ in &t.integrations {
                 let Some(&j) = index.get(integ.to.as_str()) else {
@@ -288,8 +359,8 @@ impl DataFlow {
                 }
                 degree[i] += 1;
                 degree[j] += 1;
-                links[i].push((j, integ.method));
-                links[j].push((i, integ.method));
+                links.push((i, (j, integ.method)));
+                links.push((j, (i, integ.method)));
                 if matches!(integ.direction, Direction::Out | Direction::Both) {
                     flow(i, j, integ.data);
                 }
@@ -307,16 +378,16 @@ impl DataFlow {
 
         let mut flow = DataFlow {
             index,
-            outgoing,
-            incoming,
+            outgoing: PerTool::from_pairs(n, &outgoing),
+            incoming: PerTool::from_pairs(n, &incoming),
             degree,
-            links,
+            links: PerTool::from_pairs(n, &links),
             effective: vec![DataSet::EMPTY; n],
             rank,
             by_rank,
             classes: Vec::new(),
-            provenance: (0..n).map(|_| Default::default()).collect(),
-            provenance_text: (0..n).map(|_| Default::default()).collect(),
+            provenance: PerClass::default(),
+            provenance_text: PerClass::default(),
             connected_to_sor: None,
             steps: Default::default(),
         };
@@ -603,7 +674,8 @@ impl DataFlow {
         tool: usize,
         class: DataClass,
     ) -> Option<&Provenance> {
-        self.provenance.get(tool)?[class as usize]
+        self.provenance
+            .slot(self.degree.len(), tool, class)?
             .get_or_init(|| {
                 let mut steps = self.steps.lock().unwrap_or_else(|e| e.into_inner());
                 self.find_provenance(inv, tool, class, &mut steps)
@@ -620,7 +692,8 @@ impl DataFlow {
         tool: usize,
         class: DataClass,
     ) -> Option<&ProvenanceText> {
-        self.provenance_text.get(tool)?[class as usize]
+        self.provenance_text
+            .slot(self.degree.len(), tool, class)?
             .get_or_init(|| {
                 let p = self.provenance(inv, tool, class)?;
                 Some(Box::new(self.describe_provenance(inv, tool, class, p)))
@@ -656,11 +729,14 @@ impl DataFlow {
     pub fn prepare_provenance(&self, inv: &Inventory) {
         (0..inv.tools.len())
             .into_par_iter()
-            .for_each_init(StepMemo::new, |steps, tool| {
+            .for_each_init(StepMemo::default, |steps, tool| {
                 for class in self.inherited(inv, tool).iter() {
                     // Only the text is kept: the checks need no more, and a
                     // large stack's paths would take much memory.
-                    self.provenance_text[tool][class as usize].get_or_init(|| {
+                    let Some(slot) = self.provenance_text.slot(inv.tools.len(), tool, class) else {
+                        continue;
+                    };
+                    slot.get_or_init(|| {
                         let p = self.find_provenance(inv, tool, class, steps)?;
                         Some(Box::new(self.describe_provenance(inv, tool, class, &p)))
                     });
@@ -974,6 +1050,18 @@ id = "webinar"
 name = "Webinar"
 category = "webinar"
 "#;
+
+    #[test]
+    fn lists_per_tool_keep_the_order_written_and_leave_tools_without_any_empty() {
+        let pairs = [(2, 'a'), (0, 'b'), (2, 'c'), (0, 'd'), (3, 'e')];
+        let lists = PerTool::from_pairs(5, &pairs);
+        assert_eq!(&lists[0], ['b', 'd']);
+        assert!(lists[1].is_empty());
+        assert_eq!(&lists[2], ['a', 'c']);
+        assert_eq!(&lists[3], ['e']);
+        assert!(lists[4].is_empty());
+        assert!(PerTool::<char>::from_pairs(2, &[])[1].is_empty());
+    }
 
     #[test]
     fn released_paths_leave_what_holds_each_class_and_no_provenance() {

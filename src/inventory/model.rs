@@ -261,9 +261,11 @@ pub struct Tool {
 }
 
 /// Where each field of a tool was written, by dotted path
-/// (`contract.renewal`, `integration[2].to`), sorted by path. One inventory's
-/// tools share the path texts: a map per tool of its own copies was a fifth
-/// of a large inventory's model.
+/// (`contract.renewal`, `integration[2].to`), sorted by length, then path:
+/// a lookup then compares lengths, held beside each path's pointer, and
+/// reads a path's text only when the lengths match (every finding looks up
+/// its field). One inventory's tools share the path texts: a map per tool of
+/// its own copies was a fifth of a large inventory's model.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Spans(Vec<(SharedStr, Loc)>);
 
@@ -271,7 +273,7 @@ impl Spans {
     /// From paths in the order they were written; the first of a repeated
     /// path counts.
     pub fn new(mut paths: Vec<(SharedStr, Loc)>) -> Spans {
-        paths.sort_by(|a, b| a.0.cmp(&b.0));
+        paths.sort_by(|a, b| by_length_then_text(&a.0, &b.0));
         paths.dedup_by(|later, first| later.0 == first.0);
         paths.shrink_to_fit();
         Spans(paths)
@@ -279,10 +281,14 @@ impl Spans {
 
     pub fn get(&self, path: &str) -> Option<&Loc> {
         self.0
-            .binary_search_by(|(p, _)| p.as_str().cmp(path))
+            .binary_search_by(|(p, _)| by_length_then_text(p, path))
             .ok()
             .map(|i| &self.0[i].1)
     }
+}
+
+fn by_length_then_text(a: &str, b: &str) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 impl Tool {
@@ -391,4 +397,34 @@ pub struct Located<T> {
     pub value: T,
     #[serde(skip)]
     pub loc: Loc,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_find_every_path_whatever_its_length_and_keep_the_first_of_a_repeat() {
+        let paths = [
+            "owner",
+            "data",
+            "name",
+            "contract.renewal",
+            "integration[0].to",
+        ];
+        let mut written: Vec<(SharedStr, Loc)> = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| ((*p).into(), Loc::new(i as u32 + 1, 1)))
+            .collect();
+        written.push(("data".into(), Loc::new(99, 1)));
+        let spans = Spans::new(written);
+        for (i, p) in paths.iter().enumerate() {
+            assert_eq!(spans.get(p), Some(&Loc::new(i as u32 + 1, 1)), "{p}");
+        }
+        // Same length as a written path, different text; and no such length.
+        assert_eq!(spans.get("date"), None);
+        assert_eq!(spans.get("regions"), None);
+        assert_eq!(spans.get(""), None);
+    }
 }
