@@ -87,11 +87,13 @@ pub struct BaselineSummary {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ToolSummary {
-    pub id: String,
+    /// Shared with the inventory, like the category and status names: a
+    /// large stack has a summary per tool.
+    pub id: SharedStr,
     pub name: String,
     pub vendor: Option<String>,
-    pub category: String,
-    pub status: String,
+    pub category: &'static str,
+    pub status: &'static str,
     pub owner: Option<String>,
     pub annual_cost: Option<f64>,
     pub currency: Option<String>,
@@ -434,7 +436,7 @@ pub fn audit(
             false
         });
         for t in &mut tools {
-            t.known = known_by_tool.get(&t.id).copied().unwrap_or(0);
+            t.known = known_by_tool.get(t.id.as_str()).copied().unwrap_or(0);
         }
         BaselineSummary {
             known: total,
@@ -634,11 +636,11 @@ fn summarise_tools(
         .iter()
         .enumerate()
         .map(|(i, t): (usize, &Tool)| ToolSummary {
-            id: t.id.to_string(),
+            id: t.id.clone(),
             name: t.name.clone(),
             vendor: t.vendor.clone(),
-            category: t.category.to_string(),
-            status: t.status.to_string(),
+            category: t.category.as_str(),
+            status: t.status.as_str(),
             owner: t.owner.clone(),
             annual_cost: t.contract.as_ref().and_then(|c| c.annual_cost),
             currency: t.contract.as_ref().and_then(|c| c.currency.clone()),

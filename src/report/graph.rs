@@ -24,7 +24,7 @@ pub fn serious(result: &AuditResult) -> HashSet<&str> {
 fn by_category(result: &AuditResult) -> BTreeMap<&str, Vec<&ToolSummary>> {
     let mut map: BTreeMap<&str, Vec<&ToolSummary>> = BTreeMap::new();
     for t in &result.tools {
-        map.entry(t.category.as_str()).or_default().push(t);
+        map.entry(t.category).or_default().push(t);
     }
     map
 }

@@ -1,6 +1,9 @@
 //! The JSON report: a stable interface for scripts (`schema_version` 1).
 
 use std::collections::HashMap;
+
+/// Each check's shared texts, looked up once per finding.
+type CheckTexts<'a> = HashMap<&'a str, CheckText<'a>, foldhash::fast::RandomState>;
 use std::io::{self, Write};
 use std::sync::Arc;
 
@@ -127,7 +130,7 @@ fn written<T: ?Sized + Serialize>(value: &T) -> Result<Box<RawValue>> {
 }
 
 /// What each check's findings write alike, by check id.
-fn check_texts(result: &AuditResult) -> Result<HashMap<&str, CheckText<'_>>> {
+fn check_texts(result: &AuditResult) -> Result<CheckTexts<'_>> {
     result
         .checks
         .iter()
@@ -206,11 +209,14 @@ pub fn write(result: &AuditResult, out: &mut dyn std::io::Write) -> Result<()> {
 
 const FINDINGS_PER_CHUNK: usize = 512;
 
+/// Spaces for indentation, two per level.
+const INDENT: &[u8; 32] = b"                                ";
+
 /// The findings as elements of the report's `findings` list, appended to
 /// `out`: each pretty-printed two levels deep, after a comma unless it is
 /// the report's first.
 fn write_findings(
-    texts: &HashMap<&str, CheckText>,
+    texts: &CheckTexts,
     chunk: &[Finding],
     first: bool,
     out: &mut Vec<u8>,
@@ -258,8 +264,12 @@ impl Nested {
 
     fn new_line<W: ?Sized + Write>(&self, writer: &mut W, comma: bool) -> io::Result<()> {
         writer.write_all(if comma { b",\n" } else { b"\n" })?;
-        for _ in 0..self.depth {
-            writer.write_all(b"  ")?;
+        // One write per line, not one per level: the report has millions.
+        let mut indent = 2 * self.depth;
+        while indent > 0 {
+            let piece = indent.min(INDENT.len());
+            writer.write_all(&INDENT[..piece])?;
+            indent -= piece;
         }
         Ok(())
     }
@@ -313,7 +323,7 @@ impl serde_json::ser::Formatter for Nested {
     }
 }
 
-fn json_finding<'a>(texts: &'a HashMap<&str, CheckText>, f: &'a Finding) -> JsonFinding<'a> {
+fn json_finding<'a>(texts: &'a CheckTexts, f: &'a Finding) -> JsonFinding<'a> {
     let text = texts.get(f.check.as_str());
     let title = text.map_or(Shared::Value(""), |t| Shared::Written(&t.written_title));
     let (remediation, controls) = match text {
@@ -355,11 +365,7 @@ mod tests {
     }
 
     /// A finding with every value serialized in place, nothing written ahead.
-    fn plain<'a>(
-        result: &'a AuditResult,
-        none: &'a HashMap<&str, CheckText>,
-        f: &'a Finding,
-    ) -> JsonFinding<'a> {
+    fn plain<'a>(result: &'a AuditResult, none: &'a CheckTexts, f: &'a Finding) -> JsonFinding<'a> {
         JsonFinding {
             title: Shared::Value(result.check(&f.check).map_or("", |c| c.title.as_str())),
             remediation: Shared::Value(f.remediation()),
@@ -369,7 +375,7 @@ mod tests {
     }
 
     fn whole(result: &AuditResult) -> Vec<u8> {
-        let none = HashMap::new();
+        let none = CheckTexts::default();
         let doc = Whole {
             head: head(result),
             findings: result

@@ -565,8 +565,8 @@ fn tools_sheet(workbook: &mut Workbook, result: &AuditResult, styles: &mut Style
         sheet.text(0, &t.id, &styles.text)?;
         sheet.text(1, &t.name, &styles.wrap)?;
         sheet.opt_text(2, t.vendor.as_deref(), &styles.text)?;
-        sheet.text(3, &t.category, &styles.text)?;
-        sheet.text(4, &t.status, &styles.text)?;
+        sheet.text(3, t.category, &styles.text)?;
+        sheet.text(4, t.status, &styles.text)?;
         sheet.opt_text(5, t.owner.as_deref(), &styles.text)?;
         let classes = |d: crate::inventory::model::DataSet| {
             d.iter()
@@ -814,7 +814,7 @@ pub fn questions(result: &AuditResult) -> Vec<Question> {
         });
         for (question, checks) in asked {
             out.push(Question {
-                tool: t.id.clone(),
+                tool: t.id.to_string(),
                 tool_name: t.name.clone(),
                 question,
                 checks,

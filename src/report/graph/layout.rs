@@ -272,7 +272,7 @@ pub fn layout(
     let mut slots: Vec<Vec<SlotKind>> = vec![Vec::new(); columns];
     // Tools in a column start grouped by category, then in inventory order.
     let mut order: Vec<usize> = (0..tools.len()).collect();
-    order.sort_by(|&a, &b| tools[a].category.cmp(&tools[b].category).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| tools[a].category.cmp(tools[b].category).then(a.cmp(&b)));
     let mut orphans = Vec::new();
     for &v in &order {
         match layer[v] {
@@ -434,12 +434,12 @@ pub fn layout(
         for s in col {
             if let SlotKind::Node(v) = s {
                 let t = tools[*v];
-                let mut detail = t.category.clone();
+                let mut detail = t.category.to_string();
                 if t.status != "active" {
                     detail = format!("{detail} · {}", t.status);
                 }
                 nodes.push(Node {
-                    id: t.id.clone(),
+                    id: t.id.to_string(),
                     name: t.name.clone(),
                     label: cut(&t.name, NAME_MAX_CHARS),
                     detail,
@@ -482,7 +482,7 @@ pub fn layout(
         points.push((xs[ch], high_y));
         // The drawn direction runs from the lower column to the higher one.
         let low_is_a = l.a == low;
-        let (from, to) = (tools[low].id.clone(), tools[high].id.clone());
+        let (from, to) = (tools[low].id.to_string(), tools[high].id.to_string());
         let (forward, backward) = if low_is_a {
             (l.forward, l.backward)
         } else {
