@@ -225,23 +225,33 @@ pub struct PerTool<T> {
 }
 
 impl<T: Copy> PerTool<T> {
-    /// From `(tool, item)` pairs; each tool's list keeps the pairs' order.
-    fn from_pairs(tools: usize, pairs: &[(usize, T)]) -> PerTool<T> {
+    /// The lists that `items` makes by calling `put(tool, item)` for each
+    /// item in order. `items` runs twice, alike: once to count each tool's
+    /// items, once to place them, so no list of pairs is held on the way.
+    fn build(tools: usize, items: impl Fn(&mut dyn FnMut(usize, T))) -> PerTool<T> {
         let mut start = vec![0; tools + 1];
-        for &(t, _) in pairs {
+        let mut any = None;
+        items(&mut |t, item| {
             start[t + 1] += 1;
-        }
+            any.get_or_insert(item);
+        });
         for t in 0..tools {
             start[t + 1] += start[t];
         }
-        // Placed by counting, in one pass: linear in the pairs.
+        let Some(filler) = any else {
+            return PerTool {
+                start,
+                items: Vec::new(),
+            };
+        };
+        // Every slot is written below; `filler` only sizes the list.
+        let mut list = vec![filler; start[tools]];
         let mut next = start.clone();
-        let mut items: Vec<T> = pairs.iter().map(|&(_, item)| item).collect();
-        for &(t, item) in pairs {
-            items[next[t]] = item;
+        items(&mut |t, item| {
+            list[next[t]] = item;
             next[t] += 1;
-        }
-        PerTool { start, items }
+        });
+        PerTool { start, items: list }
     }
 }
 
@@ -329,46 +339,53 @@ impl DataFlow {
         for (i, t) in inv.tools.iter().enumerate() {
             index.entry(t.id.clone()).or_insert(i);
         }
-        let mut outgoing: Vec<(usize, Hop)> = Vec::new();
-        let mut incoming: Vec<(usize, Hop)> = Vec::new();
-        let mut flow = |from: usize, to: usize, data: Option<DataSet>| {
-            outgoing.push((
-                from,
-                Hop {
-                    tool: to as u32,
-                    data,
-                },
-            ));
-            incoming.push((
-                to,
-                Hop {
-                    tool: from as u32,
-                    data,
-                },
-            ));
+        // Each integration between two tools of the stack, as (from, to, it).
+        let resolved = || {
+            let index = &index;
+            inv.tools.iter().enumerate().flat_map(move |(i, t)| {
+                t.integrations.iter().filter_map(move |integ| {
+                    let &j = index.get(integ.to.as_str())?;
+                    (i != j).then_some((i, j, integ))
+                })
+            })
         };
-        let mut degree = vec![0; n];
-        let mut links = Vec::new();
-        for (i, t) in inv.tools.iter().enumerate() {
-            for integ in &t.integrations {
-                let Some(&j) = index.get(integ.to.as_str()) else {
-                    continue;
+        let sends = |d: Direction| matches!(d, Direction::Out | Direction::Both);
+        let receives = |d: Direction| matches!(d, Direction::In | Direction::Both);
+        let outgoing = PerTool::build(n, |put| {
+            for (i, j, integ) in resolved() {
+                let hop = |tool: usize| Hop {
+                    tool: tool as u32,
+                    data: integ.data,
                 };
-                if i == j {
-                    continue;
+                if sends(integ.direction) {
+                    put(i, hop(j));
                 }
-                degree[i] += 1;
-                degree[j] += 1;
-                links.push((i, (j, integ.method)));
-                links.push((j, (i, integ.method)));
-                if matches!(integ.direction, Direction::Out | Direction::Both) {
-                    flow(i, j, integ.data);
-                }
-                if matches!(integ.direction, Direction::In | Direction::Both) {
-                    flow(j, i, integ.data);
+                if receives(integ.direction) {
+                    put(j, hop(i));
                 }
             }
-        }
+        });
+        let incoming = PerTool::build(n, |put| {
+            for (i, j, integ) in resolved() {
+                let hop = |tool: usize| Hop {
+                    tool: tool as u32,
+                    data: integ.data,
+                };
+                if sends(integ.direction) {
+                    put(j, hop(i));
+                }
+                if receives(integ.direction) {
+                    put(i, hop(j));
+                }
+            }
+        });
+        let links = PerTool::build(n, |put| {
+            for (i, j, integ) in resolved() {
+                put(i, (j, integ.method));
+                put(j, (i, integ.method));
+            }
+        });
+        let degree: Vec<usize> = (0..n).map(|i| links[i].len()).collect();
         let mut by_rank: Vec<usize> = (0..n).collect();
         by_rank.sort_by(|&a, &b| inv.tools[a].id.cmp(&inv.tools[b].id).then(a.cmp(&b)));
         let mut rank = vec![0u32; n];
@@ -378,10 +395,10 @@ impl DataFlow {
 
         let mut flow = DataFlow {
             index,
-            outgoing: PerTool::from_pairs(n, &outgoing),
-            incoming: PerTool::from_pairs(n, &incoming),
+            outgoing,
+            incoming,
             degree,
-            links: PerTool::from_pairs(n, &links),
+            links,
             effective: vec![DataSet::EMPTY; n],
             rank,
             by_rank,
@@ -1054,13 +1071,18 @@ category = "webinar"
     #[test]
     fn lists_per_tool_keep_the_order_written_and_leave_tools_without_any_empty() {
         let pairs = [(2, 'a'), (0, 'b'), (2, 'c'), (0, 'd'), (3, 'e')];
-        let lists = PerTool::from_pairs(5, &pairs);
+        let lists = PerTool::build(5, |put| {
+            for &(t, c) in &pairs {
+                put(t, c);
+            }
+        });
         assert_eq!(&lists[0], ['b', 'd']);
         assert!(lists[1].is_empty());
         assert_eq!(&lists[2], ['a', 'c']);
         assert_eq!(&lists[3], ['e']);
         assert!(lists[4].is_empty());
-        assert!(PerTool::<char>::from_pairs(2, &[])[1].is_empty());
+        let none = PerTool::<char>::build(2, |_| {});
+        assert!(none[0].is_empty() && none[1].is_empty());
     }
 
     #[test]
