@@ -309,12 +309,7 @@ impl<T> Default for PerClass<T> {
 }
 
 impl<T> PerClass<T> {
-    fn slot(
-        &self,
-        tools: usize,
-        tool: usize,
-        class: DataClass,
-    ) -> Option<&OnceLock<Option<Box<T>>>> {
+    fn slot(&self, tools: usize, tool: usize, class: DataClass) -> Option<&Slot<T>> {
         self.0[class as usize]
             .get_or_init(|| (0..tools).map(|_| OnceLock::new()).collect())
             .get(tool)
@@ -351,33 +346,26 @@ impl DataFlow {
         };
         let sends = |d: Direction| matches!(d, Direction::Out | Direction::Both);
         let receives = |d: Direction| matches!(d, Direction::In | Direction::Both);
-        let outgoing = PerTool::build(n, |put| {
+        // Every flow the integrations make, as (source, target, data).
+        let flows = |put: &mut dyn FnMut(usize, usize, Option<DataSet>)| {
             for (i, j, integ) in resolved() {
-                let hop = |tool: usize| Hop {
-                    tool: tool as u32,
-                    data: integ.data,
-                };
                 if sends(integ.direction) {
-                    put(i, hop(j));
+                    put(i, j, integ.data);
                 }
                 if receives(integ.direction) {
-                    put(j, hop(i));
+                    put(j, i, integ.data);
                 }
             }
+        };
+        let hop = |tool: usize, data| Hop {
+            tool: tool as u32,
+            data,
+        };
+        let outgoing = PerTool::build(n, |put| {
+            flows(&mut |from, to, data| put(from, hop(to, data)));
         });
         let incoming = PerTool::build(n, |put| {
-            for (i, j, integ) in resolved() {
-                let hop = |tool: usize| Hop {
-                    tool: tool as u32,
-                    data: integ.data,
-                };
-                if sends(integ.direction) {
-                    put(j, hop(i));
-                }
-                if receives(integ.direction) {
-                    put(i, hop(j));
-                }
-            }
+            flows(&mut |from, to, data| put(to, hop(from, data)));
         });
         let links = PerTool::build(n, |put| {
             for (i, j, integ) in resolved() {
