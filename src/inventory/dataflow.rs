@@ -1271,6 +1271,34 @@ category = "webinar"
     }
 
     #[test]
+    fn prepared_provenance_is_kept_and_read_again_without_being_found_again() {
+        let text = tool("crm", "data = [\"pii\"]")
+            + &integration("ma", "")
+            + &tool("ma", "")
+            + &integration("chat", "")
+            + &tool("chat", "");
+        let inv = inventory(&text);
+        let flow = DataFlow::compute(&inv);
+        let chat = flow.index["chat"];
+        let held = |flow: &DataFlow| {
+            flow.provenance_text
+                .slot(inv.tools.len(), chat, DataClass::Pii)
+                .and_then(|slot| slot.get())
+                .is_some()
+        };
+        assert!(!held(&flow), "nothing is described before it is asked for");
+        flow.prepare_provenance(&inv);
+        assert!(
+            held(&flow),
+            "preparing describes every class a tool receives"
+        );
+        let first = flow.provenance_text(&inv, chat, DataClass::Pii).unwrap();
+        let again = flow.provenance_text(&inv, chat, DataClass::Pii).unwrap();
+        assert!(std::ptr::eq(first, again), "the same text, not a new one");
+        assert_eq!(first.text, "pii from `crm` via crm → ma → chat");
+    }
+
+    #[test]
     fn a_path_never_takes_a_flow_whose_list_leaves_the_class_out() {
         // crm → ma lists only customer, so pii reaches webinar the long way
         // round, although the short way is one hop shorter.
