@@ -266,7 +266,7 @@ fn changes(merged: &Inventory, id: &str) -> Vec<String> {
     if let Some(sor) = &merged.policy.system_of_record {
         if flow.connected_to_sor.as_ref().is_some_and(|c| c[i]) {
             out.push(format!("Exchanges data with the system of record `{sor}`."));
-        } else if flow.degree[i] == 0 {
+        } else if flow.links[i].is_empty() {
             out.push("Has no integrations with the stack.".to_string());
         }
     }

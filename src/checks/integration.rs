@@ -17,7 +17,7 @@ pub fn evaluator(id: &str) -> Option<Evaluator> {
 
 fn integration_orphan(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
     for (i, tool) in ctx.tools_in_scope() {
-        if ctx.flow.degree[i] == 0 {
+        if ctx.flow.links[i].is_empty() {
             out.push(ctx.tool_finding(
                 def,
                 tool,
@@ -37,7 +37,7 @@ fn integration_no_path_to_sor(ctx: &Context, def: &CheckDef, out: &mut Vec<Findi
     };
     for (i, tool) in ctx.tools_in_scope() {
         if &tool.id == sor
-            || ctx.flow.degree[i] == 0
+            || ctx.flow.links[i].is_empty()
             || connected[i]
             || !ctx.flow.effective[i].has_personal_or_customer()
         {
@@ -60,7 +60,7 @@ fn integration_no_path_to_sor(ctx: &Context, def: &CheckDef, out: &mut Vec<Findi
 
 fn integration_manual_only(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
     for (i, tool) in ctx.tools_in_scope() {
-        if ctx.flow.degree[i] == 0 {
+        if ctx.flow.links[i].is_empty() {
             continue;
         }
         let links = &ctx.flow.links[i];
@@ -84,7 +84,7 @@ fn integration_manual_only(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>
 fn lifecycle_retiring_still_integrated(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
     let tools = &ctx.inventory.tools;
     for (i, tool) in tools.iter().enumerate() {
-        if tool.status != Status::Retiring || ctx.flow.degree[i] == 0 {
+        if tool.status != Status::Retiring || ctx.flow.links[i].is_empty() {
             continue;
         }
         let mut partners: Vec<SharedStr> = ctx.flow.links[i]

@@ -430,7 +430,7 @@ fn resolve(ctx: &Context, i: usize, field: &str) -> FieldValue {
                 .map(|c| c.policy_name())
                 .collect(),
         ),
-        "integration_count" => FieldValue::Num(ctx.flow.degree[i] as f64),
+        "integration_count" => FieldValue::Num(ctx.flow.links[i].len() as f64),
         "integration_partners" => {
             let mut ids: Vec<String> = ctx.flow.links[i]
                 .iter()

@@ -16,9 +16,10 @@
 //! broken by tool id, never by position.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{BinaryHeap, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use foldhash::HashMapExt;
 use rayon::prelude::*;
 
 use super::model::{DataClass, DataSet, Direction, Inventory, Method};
@@ -218,7 +219,7 @@ impl Path {
 /// A list per tool, all in one array: tool `i`'s list is
 /// `items[start[i]..start[i + 1]]`. One allocation for the whole stack
 /// instead of one per tool, which a stack of many tools notices.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct PerTool<T> {
     start: Vec<usize>,
     items: Vec<T>,
@@ -255,6 +256,13 @@ impl<T: Copy> PerTool<T> {
     }
 }
 
+impl<T> PerTool<T> {
+    /// How many tools have a list (some of them empty).
+    pub fn tools(&self) -> usize {
+        self.start.len() - 1
+    }
+}
+
 impl<T> std::ops::Index<usize> for PerTool<T> {
     type Output = [T];
 
@@ -264,15 +272,13 @@ impl<T> std::ops::Index<usize> for PerTool<T> {
 }
 
 pub struct DataFlow {
-    pub index: HashMap<SharedStr, usize, foldhash::fast::RandomState>,
+    pub index: foldhash::HashMap<SharedStr, usize>,
     /// The flows leaving each tool (to the tool named) and entering it
     /// (from the tool named).
     pub outgoing: PerTool<Hop>,
     pub incoming: PerTool<Hop>,
-    /// Number of integrations that touch each tool, in either direction.
-    pub degree: Vec<usize>,
     /// For each tool, the tools it is integrated with (either side declared
-    /// it) and how.
+    /// it) and how: one entry per integration that touches it.
     pub links: PerTool<(usize, Method)>,
     /// What each tool holds: declared, received, or sent as an origin.
     pub effective: Vec<DataSet>,
@@ -297,21 +303,25 @@ pub struct DataFlow {
 /// Per class, a slot per tool, each class's table made on first use: an
 /// audit asks only for the classes its tools receive, and a large stack
 /// has many tools.
-struct PerClass<T>([OnceLock<Box<[Slot<T>]>>; 6]);
+struct PerClass<T> {
+    tools: usize,
+    tables: [OnceLock<Box<[Slot<T>]>>; 6],
+}
 
 /// One tool's value of one class, computed on first use (`None`: there is none).
 type Slot<T> = OnceLock<Option<Box<T>>>;
 
-impl<T> Default for PerClass<T> {
-    fn default() -> Self {
-        PerClass(Default::default())
-    }
-}
-
 impl<T> PerClass<T> {
-    fn slot(&self, tools: usize, tool: usize, class: DataClass) -> Option<&Slot<T>> {
-        self.0[class as usize]
-            .get_or_init(|| (0..tools).map(|_| OnceLock::new()).collect())
+    fn new(tools: usize) -> Self {
+        PerClass {
+            tools,
+            tables: Default::default(),
+        }
+    }
+
+    fn slot(&self, tool: usize, class: DataClass) -> Option<&Slot<T>> {
+        self.tables[class as usize]
+            .get_or_init(|| (0..self.tools).map(|_| OnceLock::new()).collect())
             .get(tool)
     }
 }
@@ -325,12 +335,12 @@ pub struct ReleasedPaths {
 }
 
 /// Path steps already taken (see [`DataFlow::path_from`]).
-type StepMemo = HashMap<StepKey, Step, foldhash::fast::RandomState>;
+type StepMemo = foldhash::HashMap<StepKey, Step>;
 
 impl DataFlow {
     pub fn compute(inv: &Inventory) -> DataFlow {
         let n = inv.tools.len();
-        let mut index = HashMap::with_capacity_and_hasher(n, Default::default());
+        let mut index = foldhash::HashMap::with_capacity(n);
         for (i, t) in inv.tools.iter().enumerate() {
             index.entry(t.id.clone()).or_insert(i);
         }
@@ -373,7 +383,6 @@ impl DataFlow {
                 put(j, (i, integ.method));
             }
         });
-        let degree: Vec<usize> = (0..n).map(|i| links[i].len()).collect();
         let mut by_rank: Vec<usize> = (0..n).collect();
         by_rank.sort_by(|&a, &b| inv.tools[a].id.cmp(&inv.tools[b].id).then(a.cmp(&b)));
         let mut rank = vec![0u32; n];
@@ -385,14 +394,13 @@ impl DataFlow {
             index,
             outgoing,
             incoming,
-            degree,
             links,
             effective: vec![DataSet::EMPTY; n],
             rank,
             by_rank,
             classes: Vec::new(),
-            provenance: PerClass::default(),
-            provenance_text: PerClass::default(),
+            provenance: PerClass::new(n),
+            provenance_text: PerClass::new(n),
             connected_to_sor: None,
             steps: Default::default(),
         };
@@ -595,7 +603,7 @@ impl DataFlow {
             h.data
                 .is_none_or(|d| !d.minus(DataSet::of(&[DataClass::Public])).is_empty())
         };
-        let mut seen = vec![false; self.degree.len()];
+        let mut seen = vec![false; self.links.tools()];
         seen[start] = true;
         let mut stack = vec![start];
         while let Some(v) = stack.pop() {
@@ -680,7 +688,7 @@ impl DataFlow {
         class: DataClass,
     ) -> Option<&Provenance> {
         self.provenance
-            .slot(self.degree.len(), tool, class)?
+            .slot(tool, class)?
             .get_or_init(|| {
                 let mut steps = self.steps.lock().unwrap_or_else(|e| e.into_inner());
                 self.find_provenance(inv, tool, class, &mut steps)
@@ -698,7 +706,7 @@ impl DataFlow {
         class: DataClass,
     ) -> Option<&ProvenanceText> {
         self.provenance_text
-            .slot(self.degree.len(), tool, class)?
+            .slot(tool, class)?
             .get_or_init(|| {
                 let p = self.provenance(inv, tool, class)?;
                 Some(Box::new(self.describe_provenance(inv, tool, class, p)))
@@ -722,8 +730,9 @@ impl DataFlow {
                     )
                 })
                 .collect(),
-            _provenance: std::mem::take(&mut self.provenance),
-            _provenance_text: std::mem::take(&mut self.provenance_text),
+            // Tables of no tools: provenance is unknown afterwards.
+            _provenance: std::mem::replace(&mut self.provenance, PerClass::new(0)),
+            _provenance_text: std::mem::replace(&mut self.provenance_text, PerClass::new(0)),
             _steps: std::mem::take(self.steps.get_mut().unwrap_or_else(|e| e.into_inner())),
         }
     }
@@ -738,7 +747,7 @@ impl DataFlow {
                 for class in self.inherited(inv, tool).iter() {
                     // Only the text is kept: the checks need no more, and a
                     // large stack's paths would take much memory.
-                    let Some(slot) = self.provenance_text.slot(inv.tools.len(), tool, class) else {
+                    let Some(slot) = self.provenance_text.slot(tool, class) else {
                         continue;
                     };
                     slot.get_or_init(|| {
@@ -1282,7 +1291,7 @@ category = "webinar"
         let chat = flow.index["chat"];
         let held = |flow: &DataFlow| {
             flow.provenance_text
-                .slot(inv.tools.len(), chat, DataClass::Pii)
+                .slot(chat, DataClass::Pii)
                 .and_then(|slot| slot.get())
                 .is_some()
         };

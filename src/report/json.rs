@@ -1,9 +1,5 @@
 //! The JSON report: a stable interface for scripts (`schema_version` 1).
 
-use std::collections::HashMap;
-
-/// Each check's shared texts, looked up once per finding.
-type CheckTexts<'a> = HashMap<&'a str, CheckText<'a>, foldhash::fast::RandomState>;
 use std::io::{self, Write};
 use std::sync::Arc;
 
@@ -128,6 +124,9 @@ fn written<T: ?Sized + Serialize>(value: &T) -> Result<Box<RawValue>> {
     value.serialize(&mut serializer)?;
     Ok(RawValue::from_string(String::from_utf8(out)?)?)
 }
+
+/// Each check's shared texts, looked up once per finding.
+type CheckTexts<'a> = foldhash::HashMap<&'a str, CheckText<'a>>;
 
 /// What each check's findings write alike, by check id.
 fn check_texts(result: &AuditResult) -> Result<CheckTexts<'_>> {
