@@ -58,8 +58,8 @@ fn findings_match_across_formats_and_point_at_the_right_lines() {
                 (
                     f.check.to_string(),
                     f.tool.as_deref().map(str::to_string),
-                    f.subject.clone(),
-                    f.message.clone(),
+                    f.subject.as_deref().map(str::to_string),
+                    f.message.to_string(),
                 )
             })
             .collect();

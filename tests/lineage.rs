@@ -117,9 +117,9 @@ fn findings(inv: &Inventory) -> Vec<Reading> {
                 f.check.into(),
                 f.tool.map(String::from),
                 f.severity.to_string(),
-                f.subject,
-                f.message,
-                f.related.into_iter().map(String::from).collect(),
+                f.subject.map(String::from),
+                f.message.into(),
+                f.related.iter().map(|r| r.to_string()).collect(),
             )
         })
         .collect()

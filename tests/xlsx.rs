@@ -132,7 +132,7 @@ fn the_example_workbook_has_five_sheets_typed_cells_a_chart_filters_and_colours(
     for (row, f) in findings[1..].iter().zip(&result.findings) {
         assert_eq!(text(&row[0]), f.severity.as_str());
         assert_eq!(text(&row[1]), f.check);
-        assert_eq!(text(&row[4]), f.message);
+        assert_eq!(text(&row[4]), &*f.message);
         assert_eq!(text(&row[9]), f.fingerprint.as_str());
         if let Some(l) = &f.location {
             assert_eq!(row[8], Data::Float(f64::from(l.line)));
@@ -276,7 +276,7 @@ fn a_cell_longer_than_excel_allows_is_cut_with_a_note() {
     assert_eq!(xlsx::cell_text(short), short);
     // A message that long is written, not refused.
     let mut result = audited("stack.example.toml");
-    result.findings[0].message = long;
+    result.findings[0].message = long.into();
     let bytes = xlsx::render(&result).unwrap();
     let findings = rows(&mut book(&bytes), "Findings");
     assert!(text(&findings[1][4]).contains("cut at Excel's cell limit"));

@@ -56,7 +56,7 @@ impl Baseline {
                 fingerprint: f.fingerprint.to_string(),
                 check: f.check.to_string(),
                 tool: f.tool.as_deref().map(str::to_string),
-                subject: f.subject.clone(),
+                subject: f.subject.as_deref().map(str::to_string),
                 severity: f.severity.to_string(),
                 tool_name: f
                     .tool

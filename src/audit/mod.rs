@@ -397,8 +397,8 @@ pub fn audit(
     let released = flow.release_paths();
     rayon::spawn(move || drop(released));
     regrade(&mut findings[before_waiver_checks..], &severities);
+    // Messages were capped as each finding was made.
     findings.par_iter_mut().for_each(|f| {
-        crate::diagnostic::cap_message_in_place(&mut f.message);
         f.fingerprint = checks::fingerprint(&f.check, f.tool.as_deref(), f.subject.as_deref());
     });
     let selected = |tool: Option<&str>| {

@@ -86,7 +86,7 @@ fn compliance_cert_missing(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>
                 accepted.join(", ")
             ),
         );
-        f.related = related;
+        f.related = related.into();
         out.push(f);
     }
 }
@@ -176,7 +176,7 @@ fn compliance_cert_expired(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>
             if !ctx.flow.effective[i].has_personal() {
                 f.severity = milder;
             }
-            f.subject = Some(cert.name.clone());
+            f.subject = Some(cert.name.clone().into());
             out.push(f);
         }
     }
@@ -203,7 +203,7 @@ fn compliance_cert_expiring(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding
                     lapse_message(tool, cert, lapse, false, max_age)
                 ),
             );
-            f.subject = Some(cert.name.clone());
+            f.subject = Some(cert.name.clone().into());
             out.push(f);
         }
     }
@@ -230,7 +230,7 @@ fn compliance_dpa_missing(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>)
                 personal.describe()
             ),
         );
-        f.related = related;
+        f.related = related.into();
         out.push(f);
     }
 }
@@ -278,7 +278,7 @@ mod tests {
             "{}",
             findings[1].message
         );
-        assert_eq!(findings[1].related, ["crm", "ma"]);
+        assert_eq!(&*findings[1].related, ["crm", "ma"]);
     }
 
     #[test]
@@ -300,7 +300,7 @@ mod tests {
             "no personal data: milder"
         );
         assert_eq!(
-            findings[0].message,
+            &*findings[0].message,
             "old's SOC 2 Type II report lapsed on 2026-09-30 (365 days after its period ended on 2025-09-30; no bridge letter)"
         );
     }
@@ -386,7 +386,7 @@ mod tests {
         // 2026-06-30 + 150 days = 2026-11-27: five days after the audit date.
         let expiring = run("compliance-cert-expiring", &short, AS_OF);
         assert_eq!(
-            expiring[0].message,
+            &*expiring[0].message,
             "a's SOC 2 Type II report lapses on 2026-11-27 (150 days after its period ended on 2026-06-30; no bridge letter) (in 5 days)"
         );
         assert!(run("compliance-cert-expired", &short, AS_OF).is_empty());
@@ -419,11 +419,11 @@ mod tests {
         .concat();
         let findings = run("compliance-cert-expiring", &body, AS_OF);
         assert_eq!(
-            findings[0].message,
+            &*findings[0].message,
             "today's ISO 27001 certificate lapses on 2026-11-22 (today)"
         );
         assert_eq!(
-            findings[1].message,
+            &*findings[1].message,
             "tomorrow's ISO 27001 certificate lapses on 2026-11-23 (in 1 day)"
         );
     }

@@ -72,8 +72,11 @@ pub fn escalate_renewals(findings: &mut [Finding], def: &CheckDef) {
     for f in findings.iter_mut().filter(|f| f.check == RENEWAL_DUE) {
         if f.tool.as_ref().is_some_and(|t| serious.contains(t)) && f.severity < raised {
             f.severity = raised;
-            f.message
-                .push_str("; the tool has high-severity findings to raise with the vendor first");
+            f.message = crate::diagnostic::cap_message(format!(
+                "{}; the tool has high-severity findings to raise with the vendor first",
+                f.message
+            ))
+            .into_boxed_str();
         }
     }
 }
@@ -112,15 +115,15 @@ mod tests {
         assert_eq!(tools(&due), ["soon", "leaving", "today"]);
         assert_eq!(due[0].severity, Severity::Info);
         assert_eq!(
-            due[0].message,
+            &*due[0].message,
             "soon's contract renews on 2027-02-20, in 90 days"
         );
         assert_eq!(
-            due[1].message,
+            &*due[1].message,
             "leaving's contract renews on 2026-11-23, in 1 day; the tool is retiring, so cancel before then"
         );
         assert_eq!(
-            due[2].message,
+            &*due[2].message,
             "today's contract renews on 2026-11-22, today"
         );
         assert_eq!(

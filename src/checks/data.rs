@@ -28,8 +28,8 @@ fn data_undeclared_inflow(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>)
                 tool.name
             ),
         );
-        f.subject = Some(received.describe());
-        f.related = related;
+        f.subject = Some(received.describe().into());
+        f.related = related.into();
         out.push(f);
     }
 }
@@ -77,8 +77,8 @@ fn data_undeclared_outflow(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>
                 parts.join("; ")
             ),
         );
-        f.subject = Some(sent.describe());
-        f.related = related;
+        f.subject = Some(sent.describe().into());
+        f.related = related.into();
         out.push(f);
     }
 }
@@ -116,10 +116,10 @@ mod tests {
         let findings = run("data-undeclared-outflow", &body, AS_OF);
         assert_eq!(tools(&findings), ["form"]);
         assert_eq!(
-            findings[0].message,
+            &*findings[0].message,
             "`form` sends pii to `crm` but does not declare it"
         );
-        assert_eq!(findings[0].related, ["crm"]);
+        assert_eq!(&*findings[0].related, ["crm"]);
         // It is no inflow: nothing carries pii into the form.
         assert!(run("data-undeclared-inflow", &body, AS_OF).is_empty());
     }
@@ -159,7 +159,7 @@ mod tests {
             .map(|f| {
                 (
                     f.tool.as_deref().unwrap(),
-                    f.message.as_str(),
+                    &*f.message,
                     f.related.iter().map(|r| r.to_string()).collect(),
                 )
             })
@@ -209,7 +209,7 @@ mod tests {
             "{}",
             f.message
         );
-        assert_eq!(f.related, ["x", "y"]);
+        assert_eq!(&*f.related, ["x", "y"]);
     }
 
     #[test]
@@ -237,6 +237,6 @@ mod tests {
             chat.message
                 .ends_with("(inherited: pii from `crm` via crm → ipaas → chat)")
         );
-        assert_eq!(chat.related, ["crm", "ipaas"]);
+        assert_eq!(&*chat.related, ["crm", "ipaas"]);
     }
 }

@@ -86,7 +86,7 @@ fn encryption_unknown(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>) {
                 data.describe()
             ),
         );
-        f.related = related;
+        f.related = related.into();
         out.push(f);
     }
 }
@@ -127,7 +127,7 @@ fn encryption_at_rest_weak(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>
                 tool.name
             ),
         );
-        f.subject = Some(at_rest.to_string());
+        f.subject = Some(at_rest.to_string().into());
         out.push(f);
     }
 }
@@ -151,7 +151,7 @@ fn encryption_in_transit_weak(ctx: &Context, def: &CheckDef, out: &mut Vec<Findi
             "encryption.in_transit",
             format!("{} accepts {what}; the minimum is TLS 1.2", tool.name),
         );
-        f.subject = Some(tls.to_string());
+        f.subject = Some(tls.to_string().into());
         out.push(f);
     }
 }
@@ -178,7 +178,7 @@ fn encryption_cmk_missing(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>)
                 tool.name
             ),
         );
-        f.related = related;
+        f.related = related.into();
         out.push(f);
     }
 }
@@ -316,6 +316,6 @@ mod tests {
         .concat();
         let findings = run("encryption-cmk-missing", &body, AS_OF);
         assert_eq!(tools(&findings), ["survey"]);
-        assert_eq!(findings[0].related, ["hr"]);
+        assert_eq!(&*findings[0].related, ["hr"]);
     }
 }

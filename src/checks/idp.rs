@@ -60,7 +60,7 @@ fn inventory_unlisted_app(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>)
                 app.name.replace('"', "'")
             ),
         );
-        f.subject = Some(key);
+        f.subject = Some(key.into());
         out.push(f);
     }
 }
@@ -157,7 +157,12 @@ mod tests {
         let mut out = Vec::new();
         builtin_evaluator(&def.family, id).unwrap()(&ctx, def, &mut out);
         out.into_iter()
-            .map(|f| f.tool.map(String::from).or(f.subject).unwrap_or_default())
+            .map(|f| {
+                f.tool
+                    .map(String::from)
+                    .or(f.subject.map(String::from))
+                    .unwrap_or_default()
+            })
             .collect()
     }
 

@@ -53,7 +53,7 @@ fn integration_no_path_to_sor(ctx: &Context, def: &CheckDef, out: &mut Vec<Findi
                 ctx.flow.effective[i].describe()
             ),
         );
-        f.related = vec![sor.as_str().into()];
+        f.related = vec![sor.as_str().into()].into();
         out.push(f);
     }
 }
@@ -108,7 +108,7 @@ fn lifecycle_retiring_still_integrated(ctx: &Context, def: &CheckDef, out: &mut 
                 partners.join(", ")
             ),
         );
-        f.related = partners;
+        f.related = partners.into();
         out.push(f);
     }
 }
@@ -160,7 +160,7 @@ mod tests {
         .concat();
         let findings = run("integration-no-path-to-sor", &body, AS_OF);
         assert_eq!(tools(&findings), ["chat", "survey"]);
-        assert_eq!(findings[0].related, ["crm"]);
+        assert_eq!(&*findings[0].related, ["crm"]);
     }
 
     #[test]
@@ -221,6 +221,6 @@ mod tests {
         .concat();
         let findings = run("lifecycle-retiring-still-integrated", &body, AS_OF);
         assert_eq!(tools(&findings), ["old"]);
-        assert_eq!(findings[0].related, ["crm"]);
+        assert_eq!(&*findings[0].related, ["crm"]);
     }
 }

@@ -148,9 +148,9 @@ impl CheckDef {
             check: shared.id.clone(),
             severity: self.severity,
             tool: None,
-            related: Vec::new(),
+            related: Box::default(),
             subject: None,
-            message,
+            message: crate::diagnostic::cap_message(message).into_boxed_str(),
             guidance: shared.guidance.clone(),
             location,
             fingerprint: Fingerprint::default(),
@@ -370,11 +370,15 @@ pub struct Finding {
     /// The tool the finding is about; `None` for stack-level findings.
     pub tool: Option<SharedStr>,
     /// Other tools involved (the source of inherited data, redundant peers...).
-    pub related: Vec<SharedStr>,
+    pub related: Box<[SharedStr]>,
     /// What specifically is wrong (a region, a certification, a category), so
     /// the finding keeps its identity when messages are reworded.
-    pub subject: Option<String>,
-    pub message: String,
+    pub subject: Option<Box<str>>,
+    /// Capped at [`crate::diagnostic::MAX_MESSAGE_CHARS`] characters. Boxed
+    /// texts hold no spare capacity: a large audit holds hundreds of
+    /// thousands of them, and `format!` leaves a third of a message's
+    /// allocation unused on average.
+    pub message: Box<str>,
     /// Remediation and controls, shared by every finding of the check.
     #[serde(flatten)]
     pub guidance: Arc<Guidance>,

@@ -349,7 +349,7 @@ mod tests {
             .findings
             .into_iter()
             .filter(|f| f.check.starts_with("probe-"))
-            .map(|f| (f.check.into(), f.tool.map(String::from), f.message))
+            .map(|f| (f.check.into(), f.tool.map(String::from), f.message.into()))
             .collect()
     }
 

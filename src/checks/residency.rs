@@ -41,8 +41,8 @@ fn residency_region_not_allowed(ctx: &Context, def: &CheckDef, out: &mut Vec<Fin
                     personal.describe()
                 ),
             );
-            f.subject = Some(region.to_string());
-            f.related = related;
+            f.subject = Some(region.to_string().into());
+            f.related = related.into();
             out.push(f);
         }
     }
@@ -70,7 +70,7 @@ fn residency_region_unknown(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding
                 personal.describe()
             ),
         );
-        f.related = related;
+        f.related = related.into();
         out.push(f);
     }
 }

@@ -28,14 +28,14 @@ fn stack_missing_category(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>)
                     "the policy requires the category `{category}`, but no active tool covers it"
                 ),
             );
-            f.subject = Some(category.to_string());
+            f.subject = Some(category.to_string().into());
             let candidates: Vec<SharedStr> = inv
                 .tools
                 .iter()
                 .filter(|t| t.category == *category)
                 .map(|t| t.id.clone())
                 .collect();
-            f.related = candidates;
+            f.related = candidates.into();
             out.push(f);
         }
     }
@@ -75,8 +75,8 @@ fn stack_redundant_category(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding
                 tools.len()
             )),
         );
-        f.subject = Some(category.to_string());
-        f.related = names;
+        f.subject = Some(category.to_string().into());
+        f.related = names.into();
         out.push(f);
     }
 }
@@ -150,10 +150,10 @@ mod tests {
         let findings = run("stack-missing-category", &body, AS_OF);
         let subjects: Vec<_> = findings
             .iter()
-            .map(|f| f.subject.clone().unwrap())
+            .map(|f| f.subject.as_deref().unwrap())
             .collect();
         assert_eq!(subjects, ["analytics", "cdp"]);
-        assert_eq!(findings[0].related, ["ga"]);
+        assert_eq!(&*findings[0].related, ["ga"]);
         assert!(findings[0].tool.is_none());
         assert_eq!(findings[0].location.as_ref().unwrap().line, 3);
     }
@@ -179,10 +179,10 @@ mod tests {
         let findings = run("stack-redundant-category", &body, AS_OF);
         assert_eq!(findings.len(), 1, "analytics is not exclusive by default");
         assert_eq!(
-            findings[0].message,
+            &*findings[0].message,
             "2 active `marketing-automation` tools: a, b, costing 120,000 EUR a year together"
         );
-        assert_eq!(findings[0].related, ["a", "b"]);
+        assert_eq!(&*findings[0].related, ["a", "b"]);
     }
 
     #[test]
@@ -203,7 +203,7 @@ mod tests {
         .concat();
         let findings = run("stack-redundant-category", &body, AS_OF);
         assert_eq!(
-            findings[0].message,
+            &*findings[0].message,
             "3 active `crm` tools: a, b, c, costing 30,000 (currency not recorded) + 50,000 EUR + 1,000 USD a year together"
         );
         let huge = [

@@ -68,7 +68,7 @@ fn describe(w: &Waiver) -> String {
 fn waiver_finding(ctx: &Context, def: &CheckDef, w: &Waiver, message: String) -> Finding {
     let mut f = ctx.stack_finding(def, None, message);
     f.tool = w.tool.as_deref().map(SharedStr::from);
-    f.subject = Some(format!("{}@{}", w.check, w.tool.as_deref().unwrap_or("")));
+    f.subject = Some(format!("{}@{}", w.check, w.tool.as_deref().unwrap_or("")).into());
     let mut location = ctx.location(w.loc);
     if let Some(file) = &w.file {
         location.file = file.as_str().into();
@@ -139,9 +139,9 @@ mod tests {
             check: check.into(),
             severity: Severity::High,
             tool: Some("chat".into()),
-            related: Vec::new(),
+            related: Box::default(),
             subject: None,
-            message: String::new(),
+            message: Box::default(),
             guidance: Default::default(),
             location: None,
             fingerprint: Default::default(),

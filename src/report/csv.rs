@@ -56,7 +56,7 @@ pub fn render(result: &AuditResult) -> Result<Vec<u8>> {
             f.severity.to_string(),
             f.tool.as_deref().unwrap_or_default().to_string(),
             f.related.join(";"),
-            f.message.clone(),
+            f.message.to_string(),
             f.remediation().to_string(),
             f.controls().join(";"),
             file,
