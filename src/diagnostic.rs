@@ -194,15 +194,9 @@ pub fn overflows_message(text: &str) -> bool {
 
 /// `message` cut to [`MAX_MESSAGE_CHARS`] characters, ending in "…" when cut.
 pub fn cap_message(mut message: String) -> String {
-    cap_message_in_place(&mut message);
-    message
-}
-
-/// [`cap_message`] without moving the message.
-pub fn cap_message_in_place(message: &mut String) {
     // Never more characters than bytes.
     if message.len() <= MAX_MESSAGE_CHARS {
-        return;
+        return message;
     }
     let mut chars = message.char_indices();
     let cut = chars.nth(MAX_MESSAGE_CHARS - 1).map(|(i, _)| i);
@@ -210,6 +204,7 @@ pub fn cap_message_in_place(message: &mut String) {
         message.truncate(cut);
         message.push('…');
     }
+    message
 }
 
 #[cfg(test)]
@@ -218,12 +213,10 @@ mod tests {
 
     #[test]
     fn messages_are_capped() {
-        let mut m = "x".repeat(5000);
-        cap_message_in_place(&mut m);
+        let m = cap_message("x".repeat(5000));
         assert_eq!(m.chars().count(), MAX_MESSAGE_CHARS);
         assert!(m.ends_with('…'));
-        let mut short = "é".repeat(MAX_MESSAGE_CHARS);
-        cap_message_in_place(&mut short);
+        let short = cap_message("é".repeat(MAX_MESSAGE_CHARS));
         assert_eq!(
             short,
             "é".repeat(MAX_MESSAGE_CHARS),
