@@ -397,8 +397,10 @@ pub fn audit(
     let released = flow.release_paths();
     rayon::spawn(move || drop(released));
     regrade(&mut findings[before_waiver_checks..], &severities);
-    // Messages were capped as each finding was made.
+    // Capped here, once every check and the escalation have written them.
     findings.par_iter_mut().for_each(|f| {
+        let message = std::mem::take(&mut f.message).into_string();
+        f.message = crate::diagnostic::cap_message(message).into_boxed_str();
         f.fingerprint = checks::fingerprint(&f.check, f.tool.as_deref(), f.subject.as_deref());
     });
     let selected = |tool: Option<&str>| {
@@ -817,11 +819,15 @@ ticket = "SEC-1234"
     /// A tool renewing in 30 days with one high finding (no certification
     /// while holding pii), audited with `extra` appended.
     fn renewal_audit(extra: &str) -> AuditResult {
+        renewal_audit_named("CRM", extra)
+    }
+
+    fn renewal_audit_named(name: &str, extra: &str) -> AuditResult {
         let text = format!(
             r#"schema = 1
 [[tool]]
 id = "crm"
-name = "CRM"
+name = "{name}"
 category = "crm"
 owner = "revops@x.example"
 data = ["pii"]
@@ -881,6 +887,22 @@ scim = true
         // Without findings of its own the tool's renewal stays informational.
         let fixed = renewal_audit("[checks]\ndisable = [\"compliance-cert-missing\"]\n");
         assert_eq!(renewal_severity(&fixed), Severity::Info);
+    }
+
+    #[test]
+    fn a_raised_renewals_message_is_capped_like_every_other() {
+        use crate::diagnostic::MAX_MESSAGE_CHARS;
+        // A long name: the renewal's message fits, the escalation's words do not.
+        let name = "é".repeat(MAX_MESSAGE_CHARS - 50);
+        let unraised =
+            renewal_audit_named(&name, "[checks]\ndisable = [\"compliance-cert-missing\"]\n");
+        let message = &of(&unraised, checks::contract::RENEWAL_DUE)[0].message;
+        assert!(message.chars().count() < MAX_MESSAGE_CHARS, "{message}");
+        let raised = renewal_audit_named(&name, "");
+        let renewal = of(&raised, checks::contract::RENEWAL_DUE)[0];
+        assert_eq!(renewal.severity, Severity::Medium);
+        assert_eq!(renewal.message.chars().count(), MAX_MESSAGE_CHARS);
+        assert!(renewal.message.ends_with('…'));
     }
 
     #[test]

@@ -150,7 +150,7 @@ impl CheckDef {
             tool: None,
             related: Box::default(),
             subject: None,
-            message: crate::diagnostic::cap_message(message).into_boxed_str(),
+            message: message.into_boxed_str(),
             guidance: shared.guidance.clone(),
             location,
             fingerprint: Fingerprint::default(),
@@ -374,8 +374,8 @@ pub struct Finding {
     /// What specifically is wrong (a region, a certification, a category), so
     /// the finding keeps its identity when messages are reworded.
     pub subject: Option<Box<str>>,
-    /// Capped at [`crate::diagnostic::MAX_MESSAGE_CHARS`] characters. Boxed
-    /// texts hold no spare capacity: a large audit holds hundreds of
+    /// Capped at [`crate::diagnostic::MAX_MESSAGE_CHARS`] characters by the
+    /// audit once all checks have run. Boxed texts hold no spare capacity: a large audit holds hundreds of
     /// thousands of them, and `format!` leaves a third of a message's
     /// allocation unused on average.
     pub message: Box<str>,
