@@ -793,7 +793,7 @@ fn through_a_proxy_the_certificate_is_not_judged_and_a_private_proxy_needs_allow
         .find(|f| f.check == "probe-certificate-expiring")
         .unwrap();
     assert!(
-        cert.message.contains("could not be judged"),
+        cert.message.text().contains("could not be judged"),
         "{}",
         cert.message
     );

@@ -194,7 +194,7 @@ fn csv_round_trips_with_the_same_cells() {
         assert_eq!(rows.len(), result.findings.len());
         for (row, f) in rows.iter().zip(&result.findings) {
             assert_eq!(&row[0], f.check);
-            assert_eq!(&row[4], report::csv::cell(&f.message));
+            assert_eq!(&row[4], report::csv::cell(&f.message.text()));
             assert_eq!(&row[2], f.tool.as_deref().unwrap_or(""));
             for cell in row.iter() {
                 assert!(

@@ -132,7 +132,7 @@ fn the_example_workbook_has_five_sheets_typed_cells_a_chart_filters_and_colours(
     for (row, f) in findings[1..].iter().zip(&result.findings) {
         assert_eq!(text(&row[0]), f.severity.as_str());
         assert_eq!(text(&row[1]), f.check);
-        assert_eq!(text(&row[4]), &*f.message);
+        assert_eq!(text(&row[4]), f.message.to_string());
         assert_eq!(text(&row[9]), f.fingerprint.as_str());
         if let Some(l) = &f.location {
             assert_eq!(row[8], Data::Float(f64::from(l.line)));

@@ -302,7 +302,7 @@ impl Diff<'_> {
                     "  {sign} [{}]{waived} {}{tool}: {}",
                     f.severity,
                     code(&f.check),
-                    esc(&f.message)
+                    esc(&f.message.text())
                 );
             }
             out.push('\n');

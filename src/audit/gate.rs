@@ -316,7 +316,7 @@ fn render_text(r: &GateReport, markdown: bool) -> String {
             "{bullet}[{}]{waived} {}: {}",
             f.severity,
             esc(&f.check),
-            esc(&f.message)
+            esc(&f.message.text())
         );
     }
     out.push_str(&h("What it changes for the stack"));
@@ -337,7 +337,7 @@ fn render_text(r: &GateReport, markdown: bool) -> String {
             "{bullet}New finding{tool}: [{}] {}: {}",
             f.severity,
             esc(&f.check),
-            esc(&f.message)
+            esc(&f.message.text())
         );
     }
     if !r.vendor_questions.is_empty() {

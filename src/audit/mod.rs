@@ -6,11 +6,13 @@ pub mod diff;
 pub mod gate;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::checks::message::{Message, ToolLabel};
 use crate::checks::{self, Catalogue, CheckDef, Context, Finding, Severity};
 use crate::diagnostic::{Diagnostic, InputError, did_you_mean};
 use crate::inventory::Inventory;
@@ -368,11 +370,13 @@ pub fn audit(
     // joined list is reserved while they are all alive, but its pages are
     // only touched as each list moves in and is freed: resident memory does
     // not grow at the join (BENCHMARKS.md, "Ninth round").
+    let labels = tool_labels(inv);
     let per_check: Vec<Vec<Finding>> = other_defs
         .par_iter()
         .map(|def| {
             let mut found = Vec::new();
             evaluate(&ctx, def, &mut found);
+            share_wordings(&mut found, &flow, &labels);
             found
         })
         .collect();
@@ -399,8 +403,10 @@ pub fn audit(
     regrade(&mut findings[before_waiver_checks..], &severities);
     // Capped here, once every check and the escalation have written them.
     findings.par_iter_mut().for_each(|f| {
-        let message = std::mem::take(&mut f.message).into_string();
-        f.message = crate::diagnostic::cap_message(message).into_boxed_str();
+        if f.message.char_count() > crate::diagnostic::MAX_MESSAGE_CHARS {
+            let message = std::mem::take(&mut f.message).into_string();
+            f.message = crate::diagnostic::cap_message(message).into();
+        }
         f.fingerprint = checks::fingerprint(&f.check, f.tool.as_deref(), f.subject.as_deref());
     });
     let selected = |tool: Option<&str>| {
@@ -463,6 +469,40 @@ pub fn audit(
         not_run: not_run(inv, &defs, options),
         checks: defs,
     })
+}
+
+/// Each tool's id and name, for the wordings findings share.
+fn tool_labels(inv: &Inventory) -> Vec<Arc<ToolLabel>> {
+    inv.tools
+        .par_iter()
+        .map(|t| {
+            Arc::new(ToolLabel {
+                id: t.id.clone(),
+                name: t.name.as_str().into(),
+            })
+        })
+        .collect()
+}
+
+/// Findings of one check that differ only in the tool they name share one
+/// wording (a large audit's messages are mostly that: BENCHMARKS.md,
+/// "Twelfth round").
+fn share_wordings(found: &mut [Finding], flow: &DataFlow, labels: &[Arc<ToolLabel>]) {
+    let mut wordings = foldhash::HashSet::default();
+    for f in found {
+        let Some(label) = f
+            .tool
+            .as_ref()
+            .and_then(|t| flow.index.get(t))
+            .map(|&i| &labels[i])
+        else {
+            continue;
+        };
+        let shared = Message::with_label(&f.message.text(), label, &mut wordings);
+        if let Some(shared) = shared {
+            f.message = shared;
+        }
+    }
 }
 
 /// The known findings of an earlier version of the inventory, for
@@ -897,12 +937,12 @@ scim = true
         let unraised =
             renewal_audit_named(&name, "[checks]\ndisable = [\"compliance-cert-missing\"]\n");
         let message = &of(&unraised, checks::contract::RENEWAL_DUE)[0].message;
-        assert!(message.chars().count() < MAX_MESSAGE_CHARS, "{message}");
+        assert!(message.char_count() < MAX_MESSAGE_CHARS, "{message}");
         let raised = renewal_audit_named(&name, "");
         let renewal = of(&raised, checks::contract::RENEWAL_DUE)[0];
         assert_eq!(renewal.severity, Severity::Medium);
-        assert_eq!(renewal.message.chars().count(), MAX_MESSAGE_CHARS);
-        assert!(renewal.message.ends_with('…'));
+        assert_eq!(renewal.message.char_count(), MAX_MESSAGE_CHARS);
+        assert!(renewal.message.text().ends_with('…'));
     }
 
     #[test]

@@ -105,11 +105,11 @@ mod tests {
         let findings = run("access-mfa-missing", &body(), AS_OF);
         assert_eq!(tools(&findings), ["nothing", "refused"]);
         assert_eq!(
-            &*findings[0].message,
+            &*findings[0].message.text(),
             "nothing has no [tool.access] table: neither SSO nor MFA is recorded"
         );
         assert_eq!(
-            &*findings[1].message,
+            &*findings[1].message.text(),
             "refused is protected by passwords alone: neither SSO nor MFA is in place"
         );
     }

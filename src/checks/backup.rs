@@ -185,7 +185,7 @@ mod tests {
             "graded by the data, like backup-unknown"
         );
         assert_eq!(
-            &*missing[0].message,
+            &*missing[0].message.text(),
             "off holds customer data but is not backed up"
         );
     }
@@ -203,7 +203,7 @@ mod tests {
         let rpo = run("backup-rpo-exceeded", &body, AS_OF);
         assert_eq!(tools(&rpo), ["slow"]);
         assert_eq!(
-            &*rpo[0].message,
+            &*rpo[0].message.text(),
             "slow's recovery point objective is 24 hours; the policy allows 12"
         );
         assert_eq!(tools(&run("backup-rto-exceeded", &body, AS_OF)), ["slow"]);
@@ -223,12 +223,13 @@ mod tests {
         let findings = run("backup-restore-untested", &body, AS_OF);
         assert_eq!(tools(&findings), ["never", "stale", "future"]);
         assert_eq!(
-            &*findings[1].message,
+            &*findings[1].message.text(),
             "stale's last restore test was on 2025-11-21, 366 days ago"
         );
         assert!(
             findings[2]
                 .message
+                .text()
                 .contains("after the audit date 2026-11-22"),
             "{}",
             findings[2].message

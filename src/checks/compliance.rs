@@ -258,7 +258,7 @@ mod tests {
             ["t1", "none"],
             "an expired ISO certificate is the next check's business"
         );
-        assert!(findings[0].message.contains("Type I"));
+        assert!(findings[0].message.text().contains("Type I"));
     }
 
     #[test]
@@ -274,6 +274,7 @@ mod tests {
         assert!(
             findings[1]
                 .message
+                .text()
                 .contains("pii from `crm` via crm → ma → webinar"),
             "{}",
             findings[1].message
@@ -300,7 +301,7 @@ mod tests {
             "no personal data: milder"
         );
         assert_eq!(
-            &*findings[0].message,
+            &*findings[0].message.text(),
             "old's SOC 2 Type II report lapsed on 2026-09-30 (365 days after its period ended on 2025-09-30; no bridge letter)"
         );
     }
@@ -318,7 +319,7 @@ mod tests {
         let findings = run("compliance-cert-expiring", &body, AS_OF);
         assert_eq!(tools(&findings), ["soon", "today", "bridge"]);
         assert!(
-            findings[0].message.ends_with("(in 59 days)"),
+            findings[0].message.text().ends_with("(in 59 days)"),
             "{}",
             findings[0].message
         );
@@ -336,14 +337,14 @@ mod tests {
         let missing = run("compliance-cert-missing", &body, AS_OF);
         assert_eq!(tools(&missing), ["undated", "bridged-only", "future"]);
         assert!(
-            missing[0].message.ends_with(
+            missing[0].message.text().ends_with(
                 "; its SOC 2 Type II report has no `report_date`, so its age is unknown and it does not count"
             ),
             "{}",
             missing[0].message
         );
         assert!(
-            missing[2].message.ends_with(
+            missing[2].message.text().ends_with(
                 "; its SOC 2 Type II report is dated 2026-12-31, after the audit date 2026-11-22, so it does not count"
             ),
             "{}",
@@ -386,7 +387,7 @@ mod tests {
         // 2026-06-30 + 150 days = 2026-11-27: five days after the audit date.
         let expiring = run("compliance-cert-expiring", &short, AS_OF);
         assert_eq!(
-            &*expiring[0].message,
+            &*expiring[0].message.text(),
             "a's SOC 2 Type II report lapses on 2026-11-27 (150 days after its period ended on 2026-06-30; no bridge letter) (in 5 days)"
         );
         assert!(run("compliance-cert-expired", &short, AS_OF).is_empty());
@@ -419,11 +420,11 @@ mod tests {
         .concat();
         let findings = run("compliance-cert-expiring", &body, AS_OF);
         assert_eq!(
-            &*findings[0].message,
+            &*findings[0].message.text(),
             "today's ISO 27001 certificate lapses on 2026-11-22 (today)"
         );
         assert_eq!(
-            &*findings[1].message,
+            &*findings[1].message.text(),
             "tomorrow's ISO 27001 certificate lapses on 2026-11-23 (in 1 day)"
         );
     }
@@ -450,6 +451,7 @@ mod tests {
         assert!(
             findings[0]
                 .message
+                .text()
                 .ends_with("no data processing agreement is signed")
         );
     }

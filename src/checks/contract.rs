@@ -76,7 +76,7 @@ pub fn escalate_renewals(findings: &mut [Finding], def: &CheckDef) {
                 "{}; the tool has high-severity findings to raise with the vendor first",
                 f.message
             )
-            .into_boxed_str();
+            .into();
         }
     }
 }
@@ -115,15 +115,15 @@ mod tests {
         assert_eq!(tools(&due), ["soon", "leaving", "today"]);
         assert_eq!(due[0].severity, Severity::Info);
         assert_eq!(
-            &*due[0].message,
+            &*due[0].message.text(),
             "soon's contract renews on 2027-02-20, in 90 days"
         );
         assert_eq!(
-            &*due[1].message,
+            &*due[1].message.text(),
             "leaving's contract renews on 2026-11-23, in 1 day; the tool is retiring, so cancel before then"
         );
         assert_eq!(
-            &*due[2].message,
+            &*due[2].message.text(),
             "today's contract renews on 2026-11-22, today"
         );
         assert_eq!(
@@ -143,7 +143,7 @@ mod tests {
         escalate_renewals(&mut findings, catalogue.get(RENEWAL_DUE).unwrap());
         assert_eq!(findings[0].severity, Severity::Medium);
         assert_eq!(
-            &*findings[0].message,
+            &*findings[0].message.text(),
             "soon's contract renews on 2027-02-20, in 90 days; the tool has high-severity findings to raise with the vendor first"
         );
     }

@@ -116,7 +116,7 @@ mod tests {
         let findings = run("data-undeclared-outflow", &body, AS_OF);
         assert_eq!(tools(&findings), ["form"]);
         assert_eq!(
-            &*findings[0].message,
+            &*findings[0].message.text(),
             "`form` sends pii to `crm` but does not declare it"
         );
         assert_eq!(&*findings[0].related, ["crm"]);
@@ -154,12 +154,14 @@ mod tests {
         let out = run("data-undeclared-outflow", &body, AS_OF);
         assert_eq!(tools(&out), ["a", "b"]);
         let inflow = run("data-undeclared-inflow", &body, AS_OF);
+        let texts: Vec<String> = inflow.iter().map(|f| f.message.to_string()).collect();
         let messages: Vec<(&str, &str, Vec<String>)> = inflow
             .iter()
-            .map(|f| {
+            .zip(&texts)
+            .map(|(f, text)| {
                 (
                     f.tool.as_deref().unwrap(),
-                    &*f.message,
+                    text.as_str(),
                     f.related.iter().map(|r| r.to_string()).collect(),
                 )
             })
@@ -205,6 +207,7 @@ mod tests {
         let f = &run("data-undeclared-inflow", &body, AS_OF)[0];
         assert!(
             f.message
+                .text()
                 .ends_with("(inherited: pii from `x` via x → dw and from `y` via y → dw)"),
             "{}",
             f.message
@@ -235,6 +238,7 @@ mod tests {
             .unwrap();
         assert!(
             chat.message
+                .text()
                 .ends_with("(inherited: pii from `crm` via crm → ipaas → chat)")
         );
         assert_eq!(&*chat.related, ["crm", "ipaas"]);

@@ -13,6 +13,7 @@ pub mod data;
 pub mod encryption;
 pub mod idp;
 pub mod integration;
+pub mod message;
 pub mod probe;
 pub mod residency;
 pub mod rule;
@@ -150,7 +151,7 @@ impl CheckDef {
             tool: None,
             related: Box::default(),
             subject: None,
-            message: message.into_boxed_str(),
+            message: message.into(),
             guidance: shared.guidance.clone(),
             location,
             fingerprint: Fingerprint::default(),
@@ -375,10 +376,9 @@ pub struct Finding {
     /// the finding keeps its identity when messages are reworded.
     pub subject: Option<Box<str>>,
     /// Capped at [`crate::diagnostic::MAX_MESSAGE_CHARS`] characters by the
-    /// audit once all checks have run. Boxed texts hold no spare capacity: a large audit holds hundreds of
-    /// thousands of them, and `format!` leaves a third of a message's
-    /// allocation unused on average.
-    pub message: Box<str>,
+    /// audit once all checks have run. Its wording is shared by the
+    /// findings of one check where they differ only in the tool they name.
+    pub message: message::Message,
     /// Remediation and controls, shared by every finding of the check.
     #[serde(flatten)]
     pub guidance: Arc<Guidance>,

@@ -349,7 +349,13 @@ mod tests {
             .findings
             .into_iter()
             .filter(|f| f.check.starts_with("probe-"))
-            .map(|f| (f.check.into(), f.tool.map(String::from), f.message.into()))
+            .map(|f| {
+                (
+                    f.check.into(),
+                    f.tool.map(String::from),
+                    f.message.into_string(),
+                )
+            })
             .collect()
     }
 

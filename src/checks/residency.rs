@@ -147,6 +147,7 @@ mod tests {
         assert!(
             findings[0]
                 .message
+                .text()
                 .contains("pii from `crm` via crm → chat"),
             "{}",
             findings[0].message

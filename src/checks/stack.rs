@@ -179,7 +179,7 @@ mod tests {
         let findings = run("stack-redundant-category", &body, AS_OF);
         assert_eq!(findings.len(), 1, "analytics is not exclusive by default");
         assert_eq!(
-            &*findings[0].message,
+            &*findings[0].message.text(),
             "2 active `marketing-automation` tools: a, b, costing 120,000 EUR a year together"
         );
         assert_eq!(&*findings[0].related, ["a", "b"]);
@@ -203,7 +203,7 @@ mod tests {
         .concat();
         let findings = run("stack-redundant-category", &body, AS_OF);
         assert_eq!(
-            &*findings[0].message,
+            &*findings[0].message.text(),
             "3 active `crm` tools: a, b, c, costing 30,000 (currency not recorded) + 50,000 EUR + 1,000 USD a year together"
         );
         let huge = [
@@ -223,6 +223,7 @@ mod tests {
         assert!(
             findings[0]
                 .message
+                .text()
                 .ends_with("costing more than 9,007,199,254,740,992 EUR a year together"),
             "{}",
             findings[0].message

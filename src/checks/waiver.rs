@@ -141,7 +141,7 @@ mod tests {
             tool: Some("chat".into()),
             related: Box::default(),
             subject: None,
-            message: Box::default(),
+            message: Default::default(),
             guidance: Default::default(),
             location: None,
             fingerprint: Default::default(),

@@ -170,7 +170,7 @@ pub fn markdown(result: &AuditResult) -> String {
                 "- **{}**{waived} {tool} `{}`: {}",
                 f.severity,
                 f.check,
-                escape(&f.message)
+                escape(&f.message.text())
             );
         }
         out.push('\n');

@@ -263,7 +263,7 @@ fn finding_view<'a>(result: &'a AuditResult, f: &'a Finding) -> FindingView<'a> 
         finding: f,
         severity: severity_class(f.severity),
         title: result.check(&f.check).map_or("", |c| c.title.as_str()),
-        message: inline_code(&f.message),
+        message: inline_code(&f.message.text()),
         remediation: inline_code(f.remediation()),
         controls: f.controls().join(", "),
         waiver: f.waiver.as_ref().map(|w| {

@@ -52,7 +52,7 @@ struct JsonFinding<'a> {
     tool: Option<&'a str>,
     related: &'a [SharedStr],
     subject: Option<&'a str>,
-    message: &'a str,
+    message: &'a crate::checks::message::Message,
     remediation: Shared<'a, str>,
     controls: Shared<'a, [String]>,
     location: Option<&'a crate::checks::Location>,

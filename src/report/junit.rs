@@ -311,7 +311,7 @@ fn write_case(
                 if fails(f) {
                     w.create_element("failure")
                         .with_attributes([
-                            ("message", xml_safe(&f.message).as_str()),
+                            ("message", xml_safe(&f.message.text()).as_str()),
                             ("type", f.severity.as_str()),
                         ])
                         .write_text_content(BytesText::new(&xml_safe(&describe(f))))?;

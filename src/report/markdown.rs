@@ -89,7 +89,7 @@ fn finding_row(f: &Finding) -> String {
     format!(
         "| {tool} | `{}` | {} | {what} |\n",
         sanitize::text(&f.check),
-        escape(&f.message)
+        escape(&f.message.text())
     )
 }
 
@@ -99,7 +99,7 @@ fn finding_bullet(f: &Finding) -> String {
         "- **{}**{waived} `{}`: {}\n",
         f.severity,
         sanitize::text(&f.check),
-        escape(&f.message)
+        escape(&f.message.text())
     )
 }
 

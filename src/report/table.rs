@@ -25,7 +25,7 @@ fn findings_lines(findings: &[&Finding]) -> String {
             "  {:<8} {}{waived}: {}\n",
             f.severity.as_str().to_uppercase(),
             clean(&f.check),
-            clean(&f.message)
+            clean(&f.message.text())
         ));
         match &f.waiver {
             Some(w) => out.push_str(&format!(
@@ -88,12 +88,12 @@ fn findings_table(findings: &[&Finding], options: &RenderOptions) -> Table {
         let text = match &f.waiver {
             Some(w) => format!(
                 "{}\nWAIVED until {} by {}: {}",
-                clean(&f.message),
+                clean(&f.message.text()),
                 w.expires,
                 clean(&w.approved_by),
                 clean(&w.reason)
             ),
-            None => format!("{}\n→ {}", clean(&f.message), clean(f.remediation())),
+            None => format!("{}\n→ {}", clean(&f.message.text()), clean(f.remediation())),
         };
         t.add_row(vec![
             severity_cell(f.severity, f.is_waived(), options),

@@ -706,7 +706,7 @@ fn finding_row(sheet: &mut Sheet, f: &Finding, styles: &Styles) -> Result<(), Xl
     sheet.text(1, &f.check, &styles.text)?;
     sheet.text(2, f.tool.as_deref().unwrap_or("(stack)"), &styles.wrap)?;
     sheet.text(3, &f.related.join(", "), &styles.wrap)?;
-    sheet.text(4, &f.message, &styles.wrap)?;
+    sheet.text(4, &f.message.text(), &styles.wrap)?;
     sheet.text(5, f.remediation(), &styles.wrap)?;
     sheet.text(6, &f.controls().join(", "), &styles.wrap)?;
     if let Some(l) = &f.location {
