@@ -6,21 +6,23 @@
 //! that text instead of copying it per finding is what keeps an audit's
 //! memory proportional to its input (BENCHMARKS.md, "Input shapes").
 
+use arcstr::ArcStr;
 use std::borrow::Borrow;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// One pointer wide (the length sits with the text): findings hold several,
+/// and a large audit holds hundreds of thousands of findings.
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
-pub struct SharedStr(Arc<str>);
+pub struct SharedStr(ArcStr);
 
 // Sorting findings compares tool and check ids, most of them the same
 // string shared: those are equal without reading them.
 impl Ord for SharedStr {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        if Arc::ptr_eq(&self.0, &other.0) {
+        if ArcStr::ptr_eq(&self.0, &other.0) {
             return std::cmp::Ordering::Equal;
         }
         self.0.cmp(&other.0)
@@ -60,13 +62,13 @@ impl Borrow<str> for SharedStr {
 
 impl From<&str> for SharedStr {
     fn from(s: &str) -> Self {
-        SharedStr(Arc::from(s))
+        SharedStr(ArcStr::from(s))
     }
 }
 
 impl From<String> for SharedStr {
     fn from(s: String) -> Self {
-        SharedStr(Arc::from(s))
+        SharedStr(ArcStr::from(s))
     }
 }
 
@@ -139,6 +141,12 @@ impl<'de> Deserialize<'de> for SharedStr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_one_pointer_wide() {
+        assert_eq!(std::mem::size_of::<SharedStr>(), 8);
+        assert_eq!(std::mem::size_of::<Option<SharedStr>>(), 8);
+    }
 
     #[test]
     fn clones_share_one_allocation() {

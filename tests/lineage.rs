@@ -211,7 +211,7 @@ proptest! {
     fn fingerprints_are_unique_and_messages_bounded(doc in graph_doc()) {
         let inv = load(&doc);
         let result = audit(&inv, &Catalogue::builtin(), &AuditOptions::new("2026-11-22".parse().unwrap())).unwrap();
-        let mut prints: Vec<&str> = result.findings.iter().map(|f| f.fingerprint.as_str()).collect();
+        let mut prints: Vec<stackaudit::checks::Fingerprint> = result.findings.iter().map(|f| f.fingerprint).collect();
         prints.sort_unstable();
         let before = prints.len();
         prints.dedup();

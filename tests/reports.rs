@@ -76,7 +76,7 @@ fn sarif_validates_against_the_official_schema() {
             assert_eq!(r["ruleId"], f.check.as_str());
             assert_eq!(
                 r["partialFingerprints"]["stackaudit/v1"],
-                f.fingerprint.as_str()
+                f.fingerprint.to_string()
             );
             assert!(
                 r["locations"][0]["physicalLocation"]["region"]["startLine"]
@@ -565,7 +565,7 @@ fn sarif_rules_carry_help_links_security_tags_and_the_severity_used() {
         let f = result
             .findings
             .iter()
-            .find(|f| f.fingerprint.as_str() == r["partialFingerprints"]["stackaudit/v1"])
+            .find(|f| f.fingerprint.to_string() == r["partialFingerprints"]["stackaudit/v1"])
             .unwrap();
         let level = match f.severity {
             stackaudit::checks::Severity::Critical | stackaudit::checks::Severity::High => "error",

@@ -133,7 +133,7 @@ fn the_example_workbook_has_five_sheets_typed_cells_a_chart_filters_and_colours(
         assert_eq!(text(&row[0]), f.severity.as_str());
         assert_eq!(text(&row[1]), f.check);
         assert_eq!(text(&row[4]), f.message.to_string());
-        assert_eq!(text(&row[9]), f.fingerprint.as_str());
+        assert_eq!(text(&row[9]), f.fingerprint.to_string());
         if let Some(l) = &f.location {
             assert_eq!(row[8], Data::Float(f64::from(l.line)));
         }
@@ -802,7 +802,7 @@ fn large_sheets_are_streamed_and_read_back_whole() {
     assert_eq!(findings.len(), result.findings.len() + 1);
     assert_eq!(
         text_of_last(&findings),
-        result.findings.last().unwrap().fingerprint.as_str()
+        result.findings.last().unwrap().fingerprint.to_string()
     );
     let questions = rows(&mut wb, "Questions");
     assert!(questions.len() > 800);

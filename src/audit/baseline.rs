@@ -221,8 +221,8 @@ impl KnownFindings {
         self.by_fingerprint.contains_key(fingerprint)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &KnownFinding)> {
-        self.by_fingerprint.iter().map(|(k, v)| (k.as_str(), v))
+    pub fn iter(&self) -> impl Iterator<Item = (&Fingerprint, &KnownFinding)> {
+        self.by_fingerprint.iter()
     }
 
     pub fn len(&self) -> usize {
@@ -234,10 +234,10 @@ impl KnownFindings {
     }
 
     /// Known fingerprints, for tests and reports.
-    pub fn fingerprints(&self) -> HashSet<&str> {
+    pub fn fingerprints(&self) -> HashSet<String> {
         self.by_fingerprint
             .keys()
-            .map(Fingerprint::as_str)
+            .map(ToString::to_string)
             .collect()
     }
 }

@@ -424,7 +424,8 @@ pub fn audit(
     );
     let score = stack_score(&tools, &findings);
     let baseline = options.known.as_ref().map(|known| {
-        let current: HashSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
+        let current: HashSet<checks::Fingerprint> =
+            findings.iter().map(|f| f.fingerprint).collect();
         // Only findings of the selected tools can have been fixed here.
         let fixed = known
             .iter()

@@ -426,55 +426,59 @@ pub fn fingerprint(check: &str, tool: Option<&str>, subject: Option<&str>) -> Fi
     Fingerprint::from_u64(u64::from_be_bytes(first))
 }
 
-/// A fingerprint as reports and baselines write it: 16 lowercase hex
-/// digits, held inline (a large audit holds hundreds of thousands).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Fingerprint([u8; 16]);
+/// A finding's identity as a number; reports and baselines write it as 16
+/// lowercase hex digits (a large audit holds hundreds of thousands). The
+/// numbers order as their digits do.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Fingerprint(u64);
 
 impl Fingerprint {
     pub fn from_u64(value: u64) -> Fingerprint {
+        Fingerprint(value)
+    }
+
+    /// The 16 hex digits, `0000000000000000` until the audit computes it.
+    pub fn digits(&self) -> FingerprintDigits {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut digits = [0u8; 16];
         for (i, d) in digits.iter_mut().enumerate() {
-            *d = HEX[((value >> (60 - 4 * i)) & 0xf) as usize];
+            *d = HEX[((self.0 >> (60 - 4 * i)) & 0xf) as usize];
         }
-        Fingerprint(digits)
+        FingerprintDigits(digits)
     }
+}
 
+/// A fingerprint written out.
+pub struct FingerprintDigits([u8; 16]);
+
+impl FingerprintDigits {
     pub fn as_str(&self) -> &str {
         // Always ASCII hex digits.
         std::str::from_utf8(&self.0).unwrap_or_default()
     }
 }
 
-/// Sixteen zeros: a finding's fingerprint until the audit computes it.
-impl Default for Fingerprint {
-    fn default() -> Fingerprint {
-        Fingerprint([b'0'; 16])
-    }
-}
-
 impl std::fmt::Display for Fingerprint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(self.digits().as_str())
     }
 }
 
 impl std::fmt::Debug for Fingerprint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
+        std::fmt::Debug::fmt(self.digits().as_str(), f)
     }
 }
 
 impl Serialize for Fingerprint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        serializer.serialize_str(self.digits().as_str())
     }
 }
 
 impl PartialEq<str> for Fingerprint {
     fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
+        self.digits().as_str() == other
     }
 }
 
@@ -717,13 +721,14 @@ mod tests {
     use super::*;
 
     /// A large audit holds hundreds of thousands of findings: what every
-    /// finding of a check shares is one pointer, and the fingerprint is
-    /// inline.
+    /// finding of a check shares is one pointer, shared texts are one
+    /// pointer each, and the fingerprint is a number.
     #[test]
     fn a_finding_stays_small() {
-        assert_eq!(std::mem::size_of::<Fingerprint>(), 16);
+        assert_eq!(std::mem::size_of::<Fingerprint>(), 8);
+        assert_eq!(std::mem::size_of::<message::Message>(), 16);
         let size = std::mem::size_of::<Finding>();
-        assert!(size <= 168, "a finding takes {size} bytes");
+        assert!(size <= 120, "a finding takes {size} bytes");
     }
 
     #[test]
@@ -751,14 +756,19 @@ mod tests {
     #[test]
     fn fingerprints_read_as_sixteen_hex_digits() {
         assert_eq!(
-            Fingerprint::from_u64(0xfedc_ba98_7654_3210).as_str(),
+            Fingerprint::from_u64(0xfedc_ba98_7654_3210)
+                .digits()
+                .as_str(),
             "fedcba9876543210"
         );
-        assert_eq!(Fingerprint::from_u64(1).as_str(), "0000000000000001");
-        assert_eq!(Fingerprint::default().as_str(), "0000000000000000");
+        assert_eq!(Fingerprint::from_u64(1).to_string(), "0000000000000001");
+        assert_eq!(Fingerprint::default().to_string(), "0000000000000000");
+        // Numbers order as their digits: reports sorted by fingerprint agree.
+        let (low, high) = (Fingerprint::from_u64(0x0f), Fingerprint::from_u64(0xf0));
+        assert!(low < high && low.to_string() < high.to_string());
         // The first eight bytes of SHA-256("c\x1ft\x1f\x1f"), as baselines hold them.
         assert_eq!(
-            fingerprint("c", Some("t"), None).as_str(),
+            fingerprint("c", Some("t"), None).to_string(),
             "819422a26439abf9"
         );
     }

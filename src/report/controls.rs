@@ -189,14 +189,14 @@ pub fn json(result: &AuditResult) -> Result<Vec<u8>> {
     struct ControlJson<'a> {
         #[serde(flatten)]
         view: &'a ControlView<'a>,
-        findings: Vec<&'a str>,
+        findings: Vec<crate::checks::Fingerprint>,
     }
     let views = group(result);
     let controls = views
         .iter()
         .map(|v| ControlJson {
             view: v,
-            findings: v.findings.iter().map(|f| f.fingerprint.as_str()).collect(),
+            findings: v.findings.iter().map(|f| f.fingerprint).collect(),
         })
         .collect();
     let mut out = serde_json::to_vec_pretty(&Out {

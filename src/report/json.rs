@@ -56,7 +56,7 @@ struct JsonFinding<'a> {
     remediation: Shared<'a, str>,
     controls: Shared<'a, [String]>,
     location: Option<&'a crate::checks::Location>,
-    fingerprint: &'a str,
+    fingerprint: crate::checks::Fingerprint,
     waiver: Option<&'a crate::checks::AppliedWaiver>,
 }
 
@@ -343,7 +343,7 @@ fn json_finding<'a>(texts: &'a CheckTexts, f: &'a Finding) -> JsonFinding<'a> {
         remediation,
         controls,
         location: f.location.as_ref(),
-        fingerprint: f.fingerprint.as_str(),
+        fingerprint: f.fingerprint,
         waiver: f.waiver.as_deref(),
     }
 }

@@ -713,7 +713,7 @@ fn finding_row(sheet: &mut Sheet, f: &Finding, styles: &Styles) -> Result<(), Xl
         sheet.text(7, &l.file, &styles.text)?;
         sheet.number(8, f64::from(l.line), &styles.number)?;
     }
-    sheet.text(9, f.fingerprint.as_str(), &styles.text)?;
+    sheet.text(9, f.fingerprint.digits().as_str(), &styles.text)?;
     sheet.text(
         10,
         if f.is_waived() { "waived" } else { "open" },
