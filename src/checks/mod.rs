@@ -149,7 +149,7 @@ impl CheckDef {
             check: shared.id.clone(),
             severity: self.severity,
             tool: None,
-            related: Box::default(),
+            related: Default::default(),
             subject: None,
             message: message.into(),
             guidance: shared.guidance.clone(),
@@ -371,10 +371,12 @@ pub struct Finding {
     /// The tool the finding is about; `None` for stack-level findings.
     pub tool: Option<SharedStr>,
     /// Other tools involved (the source of inherited data, redundant peers...).
-    pub related: Box<[SharedStr]>,
+    /// One pointer wide, and no allocation when empty (most findings).
+    #[serde(serialize_with = "serialize_related")]
+    pub related: thin_vec::ThinVec<SharedStr>,
     /// What specifically is wrong (a region, a certification, a category), so
     /// the finding keeps its identity when messages are reworded.
-    pub subject: Option<Box<str>>,
+    pub subject: Option<SharedStr>,
     /// Capped at [`crate::diagnostic::MAX_MESSAGE_CHARS`] characters by the
     /// audit once all checks have run. Its wording is shared by the
     /// findings of one check where they differ only in the tool they name.
@@ -389,6 +391,13 @@ pub struct Finding {
     /// The waiver that covers this finding, if any (boxed: most findings
     /// have none, and a large audit holds many findings).
     pub waiver: Option<Box<AppliedWaiver>>,
+}
+
+fn serialize_related<S: serde::Serializer>(
+    related: &thin_vec::ThinVec<SharedStr>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    related.as_slice().serialize(serializer)
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -728,7 +737,7 @@ mod tests {
         assert_eq!(std::mem::size_of::<Fingerprint>(), 8);
         assert_eq!(std::mem::size_of::<message::Message>(), 16);
         let size = std::mem::size_of::<Finding>();
-        assert!(size <= 120, "a finding takes {size} bytes");
+        assert!(size <= 96, "a finding takes {size} bytes");
     }
 
     #[test]

@@ -139,7 +139,7 @@ mod tests {
             check: check.into(),
             severity: Severity::High,
             tool: Some("chat".into()),
-            related: Box::default(),
+            related: Default::default(),
             subject: None,
             message: Default::default(),
             guidance: Default::default(),

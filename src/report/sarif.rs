@@ -261,7 +261,7 @@ fn result(f: &Finding, ctx: &Context) -> sarif::Result {
         extra.insert("tool".into(), json!(t));
     }
     if !f.related.is_empty() {
-        extra.insert("related".into(), json!(f.related));
+        extra.insert("related".into(), json!(f.related.as_slice()));
     }
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert(FINGERPRINT_KEY.to_string(), f.fingerprint.to_string());
