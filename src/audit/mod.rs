@@ -946,6 +946,44 @@ scim = true
         assert!(renewal.message.text().ends_with('…'));
     }
 
+    /// Two tools without an owner, `name` the first one's name.
+    fn ownerless_audit(name: &str) -> AuditResult {
+        let text = format!(
+            "schema = 1\n[[tool]]\nid = \"tool-a\"\nname = \"{name}\"\ncategory = \"crm\"\n\
+             [[tool]]\nid = \"tool-b\"\nname = \"Tool B\"\ncategory = \"chat\"\n"
+        );
+        let inv = load_str(&text, Format::Toml, "stack.toml").unwrap();
+        audit(
+            &inv,
+            &Catalogue::builtin(),
+            &AuditOptions::new("2026-11-22".parse().unwrap()),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn findings_of_one_check_share_a_wording_and_read_whole() {
+        let result = ownerless_audit("Tool A");
+        let owners = of(&result, "ownership-owner-missing");
+        let texts: Vec<String> = owners.iter().map(|f| f.message.to_string()).collect();
+        assert!(texts[0].starts_with("Tool A "), "{}", texts[0]);
+        assert!(texts[1].starts_with("Tool B "), "{}", texts[1]);
+        assert_eq!(texts[0].replace("Tool A", "Tool B"), texts[1]);
+        assert!(owners[0].message.shares_wording(&owners[1].message));
+    }
+
+    #[test]
+    fn a_message_naming_its_tool_is_capped_whole() {
+        use crate::diagnostic::MAX_MESSAGE_CHARS;
+        let name = "é".repeat(MAX_MESSAGE_CHARS - 5);
+        let result = ownerless_audit(&name);
+        let owner = of(&result, "ownership-owner-missing")[0];
+        assert_eq!(owner.tool.as_deref(), Some("tool-a"));
+        assert_eq!(owner.message.char_count(), MAX_MESSAGE_CHARS);
+        assert!(owner.message.text().ends_with('…'));
+        assert!(owner.message.text().starts_with(&name[..40]));
+    }
+
     #[test]
     fn a_waiver_suppresses_exactly_its_finding() {
         let plain = run("", "2026-11-22").unwrap();

@@ -93,6 +93,12 @@ impl Message {
         })
     }
 
+    /// Whether both hold one wording, shared.
+    #[cfg(test)]
+    pub(crate) fn shares_wording(&self, other: &Message) -> bool {
+        self.label.is_some() && std::ptr::eq(self.text.as_str(), other.text.as_str())
+    }
+
     /// The whole text in order: pieces of the wording, the id and the name.
     fn pieces(&self) -> Pieces<'_> {
         Pieces {
