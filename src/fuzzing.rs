@@ -113,6 +113,8 @@ pub fn rule(data: &[u8]) {
         waivers_used: &[],
         evidence: None,
         idp: None,
+        labels: &[],
+        wordings: Default::default(),
     };
     let mut out = Vec::new();
     if let Some(rule) = &def.rule {

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::checks::message::{Message, ToolLabel};
+use crate::checks::message::ToolLabel;
 use crate::checks::{self, Catalogue, CheckDef, Context, Finding, Severity};
 use crate::diagnostic::{Diagnostic, InputError, did_you_mean};
 use crate::inventory::Inventory;
@@ -354,6 +354,7 @@ pub fn audit(
     check_waivers(inv, &ids, options.as_of)?;
     let mut flow = DataFlow::compute(inv);
     flow.prepare_provenance(inv);
+    let labels = tool_labels(inv);
     let mut ctx = Context {
         inventory: inv,
         flow: &flow,
@@ -361,22 +362,27 @@ pub fn audit(
         waivers_used: &[],
         evidence: options.evidence.as_ref(),
         idp: options.idp.as_ref(),
+        labels: &labels,
+        wordings: Default::default(),
     };
     // Waiver checks judge the outcome of all others, so they run last.
     let (waiver_defs, other_defs): (Vec<&CheckDef>, Vec<&CheckDef>) =
         defs.iter().partition(|d| d.family == "waiver");
-    // Checks run side by side, each into its own list; the lists are then
-    // joined in catalogue order, each freed as soon as it is moved. The
-    // joined list is reserved while they are all alive, but its pages are
-    // only touched as each list moves in and is freed: resident memory does
-    // not grow at the join (BENCHMARKS.md, "Ninth round").
-    let labels = tool_labels(inv);
+    // Checks run side by side, each into its own list and with its own
+    // wordings; the lists are then joined in catalogue order, each freed as
+    // soon as it is moved. The joined list's pages are touched as the lists
+    // move in, and what the lists held stays with the allocator: joining
+    // adds the joined list's size to resident memory (BENCHMARKS.md,
+    // "Twelfth round").
     let per_check: Vec<Vec<Finding>> = other_defs
         .par_iter()
         .map(|def| {
+            let own = Context {
+                wordings: Default::default(),
+                ..ctx
+            };
             let mut found = Vec::new();
-            evaluate(&ctx, def, &mut found);
-            share_wordings(&mut found, &flow, &labels);
+            evaluate(&own, def, &mut found);
             found
         })
         .collect();
@@ -483,27 +489,6 @@ fn tool_labels(inv: &Inventory) -> Vec<Arc<ToolLabel>> {
             })
         })
         .collect()
-}
-
-/// Findings of one check that differ only in the tool they name share one
-/// wording (a large audit's messages are mostly that: BENCHMARKS.md,
-/// "Twelfth round").
-fn share_wordings(found: &mut [Finding], flow: &DataFlow, labels: &[Arc<ToolLabel>]) {
-    let mut wordings = foldhash::HashSet::default();
-    for f in found {
-        let Some(label) = f
-            .tool
-            .as_ref()
-            .and_then(|t| flow.index.get(t))
-            .map(|&i| &labels[i])
-        else {
-            continue;
-        };
-        let shared = Message::with_label(&f.message.text(), label, &mut wordings);
-        if let Some(shared) = shared {
-            f.message = shared;
-        }
-    }
 }
 
 /// The known findings of an earlier version of the inventory, for

@@ -153,6 +153,8 @@ mod tests {
             waivers_used: &[],
             evidence: None,
             idp: Some(&idp),
+            labels: &[],
+            wordings: Default::default(),
         };
         let mut out = Vec::new();
         builtin_evaluator(&def.family, id).unwrap()(&ctx, def, &mut out);

@@ -143,7 +143,11 @@ impl CheckDef {
     }
 
     /// A finding of this check with no tool, location or subject yet.
-    pub fn finding(&self, message: String, location: Option<Location>) -> Finding {
+    pub fn finding(
+        &self,
+        message: impl Into<message::Message>,
+        location: Option<Location>,
+    ) -> Finding {
         let shared = self.shared();
         Finding {
             check: shared.id.clone(),
@@ -510,6 +514,12 @@ pub struct Context<'a> {
     pub evidence: Option<&'a crate::probe::evidence::Evidence>,
     /// The identity provider's app list (`audit --idp`), when given.
     pub idp: Option<&'a crate::import::idp::IdpApps>,
+    /// Each tool's id and name, in inventory order, for the wording its
+    /// findings share with the check's others; empty, every message is kept
+    /// whole.
+    pub labels: &'a [Arc<message::ToolLabel>],
+    /// The wordings of the check being evaluated: one context per check.
+    pub wordings: std::sync::Mutex<foldhash::HashSet<SharedStr>>,
 }
 
 impl<'a> Context<'a> {
@@ -540,8 +550,32 @@ impl<'a> Context<'a> {
     ) -> Finding {
         Finding {
             tool: Some(tool.id.clone()),
-            ..def.finding(message, Some(self.location(tool.loc_of(field))))
+            ..def.finding(
+                self.shared_wording(tool, message),
+                Some(self.location(tool.loc_of(field))),
+            )
         }
+    }
+
+    /// A message about `tool` as a wording shared with the check's other
+    /// findings, where it names the tool (BENCHMARKS.md, "Twelfth round").
+    /// Made here, the whole text is freed at once instead of being held
+    /// until the check is done.
+    fn shared_wording(&self, tool: &Tool, message: String) -> message::Message {
+        let label = self
+            .flow
+            .index
+            .get(&tool.id)
+            .and_then(|&i| self.labels.get(i));
+        let Some(label) = label else {
+            return message.into();
+        };
+        let mut wordings = self
+            .wordings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        message::Message::with_label(&message, label, &mut wordings)
+            .unwrap_or_else(|| message.into())
     }
 
     /// A finding about the whole stack, located at a policy key when given.
@@ -897,6 +931,8 @@ pub(crate) mod testing {
             waivers_used: &[],
             evidence: None,
             idp: None,
+            labels: &[],
+            wordings: Default::default(),
         };
         let mut out = Vec::new();
         builtin_evaluator(&def.family, id).unwrap()(&ctx, def, &mut out);

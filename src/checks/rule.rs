@@ -570,6 +570,8 @@ mod tests {
             waivers_used: &[],
             evidence: None,
             idp: None,
+            labels: &[],
+            wordings: Default::default(),
         };
         let mut out = Vec::new();
         evaluate(&ctx, &def, def.rule.as_ref().unwrap(), &mut out);
