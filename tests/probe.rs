@@ -644,7 +644,7 @@ fn credentials_are_never_sent_nor_recorded() {
             None,
         ),
     ]);
-    inv.tools[0].url = Some(with_credentials);
+    inv.tools[0].url = Some(with_credentials.into());
     let e = collect(&inv, &options(&ca)).unwrap();
     let in_url = tool(&e, "in-url").site.clone().unwrap();
     assert!(

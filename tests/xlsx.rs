@@ -216,8 +216,8 @@ fn hostile_text_is_written_as_strings_in_every_sheet_never_as_formulas() {
     .unwrap();
     // A 300-character name and owner, and a formula-looking id-like text.
     let long: String = "=SUM(A1)".chars().chain("x".repeat(292).chars()).collect();
-    inv.tools[2].name = long.clone();
-    inv.tools[2].owner = Some(format!("@{}", "y".repeat(299)));
+    inv.tools[2].name = long.as_str().into();
+    inv.tools[2].owner = Some(format!("@{}", "y".repeat(299)).into());
     let result = audit(
         &inv,
         &Catalogue::builtin(),

@@ -62,7 +62,7 @@ impl Baseline {
                     .tool
                     .as_deref()
                     .and_then(|t| tools.get(t))
-                    .map(|t| t.name.clone()),
+                    .map(|t| t.name.to_string()),
             })
             .collect();
         findings

@@ -117,7 +117,7 @@ pub fn evaluate(
     let before = audit(stack, catalogue, &options)?;
     let mut merged = stack.clone();
     let id = candidate.id.clone();
-    let name = candidate.name.clone();
+    let name = candidate.name.to_string();
     merged.tools.push(candidate);
     let mut after = audit(&merged, catalogue, &options)?;
     for f in after

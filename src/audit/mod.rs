@@ -92,15 +92,15 @@ pub struct ToolSummary {
     /// Shared with the inventory, like the category and status names: a
     /// large stack has a summary per tool.
     pub id: SharedStr,
-    pub name: String,
-    pub vendor: Option<String>,
+    pub name: SharedStr,
+    pub vendor: Option<SharedStr>,
     pub category: &'static str,
     pub status: &'static str,
-    pub owner: Option<String>,
+    pub owner: Option<SharedStr>,
     pub annual_cost: Option<f64>,
     pub currency: Option<String>,
     pub renewal: Option<Date>,
-    pub url: Option<String>,
+    pub url: Option<SharedStr>,
     /// Counts every current finding, known ones included.
     pub score: u32,
     /// Active or evaluating, and selected by `--tool` when given.
@@ -485,7 +485,7 @@ fn tool_labels(inv: &Inventory) -> Vec<Arc<ToolLabel>> {
         .map(|t| {
             Arc::new(ToolLabel {
                 id: t.id.clone(),
-                name: t.name.as_str().into(),
+                name: t.name.clone(),
             })
         })
         .collect()
@@ -513,7 +513,7 @@ pub fn known_from_base(
     let ids = |inv: &Inventory| -> Vec<(String, String)> {
         inv.tools
             .iter()
-            .map(|t| (t.id.to_string(), t.name.clone()))
+            .map(|t| (t.id.to_string(), t.name.to_string()))
             .collect()
     };
     let renames = diff::renamed_tools(&ids(base), &ids(current));

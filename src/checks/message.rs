@@ -26,7 +26,7 @@ const NAME: u8 = 0x01;
 #[derive(Debug, PartialEq, Eq)]
 pub struct ToolLabel {
     pub id: SharedStr,
-    pub name: Box<str>,
+    pub name: SharedStr,
 }
 
 #[derive(Clone, Default)]
@@ -73,7 +73,7 @@ impl Message {
         let named = if label.name.is_empty() {
             Cow::Borrowed(text)
         } else {
-            Cow::Owned(text.replace(&*label.name, "\u{1}"))
+            Cow::Owned(text.replace(label.name.as_str(), "\u{1}"))
         };
         let wording = named.replace(label.id.as_str(), "\u{0}");
         if wording.len() == text.len() && wording == text {
@@ -137,7 +137,7 @@ impl<'a> Iterator for Pieces<'a> {
                 self.stand_in = Some(if tail.as_bytes()[0] == ID {
                     label.id.as_str()
                 } else {
-                    &label.name
+                    label.name.as_str()
                 });
                 self.rest = &tail[1..];
                 if head.is_empty() {

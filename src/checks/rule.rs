@@ -387,9 +387,10 @@ impl FieldValue {
     }
 }
 
-fn opt_str(s: &Option<String>) -> FieldValue {
-    s.as_ref()
-        .map_or(FieldValue::Missing, |s| FieldValue::Str(s.clone()))
+fn opt_str<S: AsRef<str>>(s: &Option<S>) -> FieldValue {
+    s.as_ref().map_or(FieldValue::Missing, |s| {
+        FieldValue::Str(s.as_ref().to_string())
+    })
 }
 
 fn opt<T>(v: Option<T>, f: impl FnOnce(T) -> FieldValue) -> FieldValue {
@@ -414,7 +415,7 @@ fn resolve(ctx: &Context, i: usize, field: &str) -> FieldValue {
     let backup = tool.backup.as_ref();
     match field {
         "id" => FieldValue::Str(tool.id.to_string()),
-        "name" => FieldValue::Str(tool.name.clone()),
+        "name" => FieldValue::Str(tool.name.to_string()),
         "vendor" => opt_str(&tool.vendor),
         "category" => FieldValue::Str(tool.category.to_string()),
         "status" => FieldValue::Str(tool.status.to_string()),

@@ -103,7 +103,7 @@ fn tool_ids_in(dir: &Path) -> Vec<(String, String)> {
         Ok(inv) => inv
             .tools
             .into_iter()
-            .map(|t| (t.id.to_string(), t.name))
+            .map(|t| (t.id.to_string(), t.name.to_string()))
             .collect(),
         Err(_) => Vec::new(),
     }

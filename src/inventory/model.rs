@@ -234,17 +234,18 @@ impl Default for Policy {
 pub struct Tool {
     /// Shared with every finding about the tool.
     pub id: SharedStr,
-    pub name: String,
-    pub vendor: Option<String>,
+    /// Shared with the tool's summary and the wording of its findings.
+    pub name: SharedStr,
+    pub vendor: Option<SharedStr>,
     pub category: Category,
     pub status: Status,
-    pub owner: Option<String>,
+    pub owner: Option<SharedStr>,
     pub data: DataSet,
     pub regions: Vec<Region>,
-    pub url: Option<String>,
-    pub trust_url: Option<String>,
+    pub url: Option<SharedStr>,
+    pub trust_url: Option<SharedStr>,
     /// The app's name in the identity provider (`audit --idp`).
-    pub idp_app: Option<String>,
+    pub idp_app: Option<SharedStr>,
     pub labels: BTreeMap<String, String>,
     pub contract: Option<Contract>,
     pub access: Option<Access>,

@@ -14,6 +14,7 @@ use super::region::{self, Region};
 use super::source::{Format, Loc, Node, Value};
 use super::spec::{self, Field, Ty};
 use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::shared_str::SharedStr;
 
 /// Upper bounds that keep a hostile file from exhausting memory or time.
 pub const MAX_TOOLS: usize = 50_000;
@@ -871,20 +872,20 @@ impl Builder<'_> {
         let spans = Spans::new(spans);
         let sub = |key: &str| t.get(key).filter(|n| n.as_table().is_some());
         Tool {
-            name: str_at(t, "name").unwrap_or("").to_string(),
-            vendor: str_at(t, "vendor").map(str::to_string),
+            name: str_at(t, "name").unwrap_or("").into(),
+            vendor: str_at(t, "vendor").map(SharedStr::from),
             category: str_at(t, "category")
                 .and_then(Category::parse)
                 .unwrap_or(Category::Other),
             status: str_at(t, "status")
                 .and_then(Status::parse)
                 .unwrap_or(Status::Active),
-            owner: str_at(t, "owner").map(str::to_string),
+            owner: str_at(t, "owner").map(SharedStr::from),
             data: data_at(t, "data").unwrap_or_default(),
             regions: regions_at(t, "regions"),
-            url: str_at(t, "url").map(str::to_string),
-            trust_url: str_at(t, "trust_url").map(str::to_string),
-            idp_app: str_at(t, "idp_app").map(str::to_string),
+            url: str_at(t, "url").map(SharedStr::from),
+            trust_url: str_at(t, "trust_url").map(SharedStr::from),
+            idp_app: str_at(t, "idp_app").map(SharedStr::from),
             labels: sub("labels")
                 .and_then(Node::as_table)
                 .map(|e| {

@@ -715,7 +715,10 @@ pub fn collect(inventory: &Inventory, options: &ProbeOptions) -> Result<Evidence
         .tools
         .iter()
         .filter(|t| t.url.is_some() || t.trust_url.is_some())
-        .map(|t| (t.id.clone(), t.url.clone(), t.trust_url.clone()))
+        .map(|t| {
+            let text = |s: &Option<crate::shared_str::SharedStr>| s.as_deref().map(str::to_string);
+            (t.id.clone(), text(&t.url), text(&t.trust_url))
+        })
         .collect();
     let bar = options.progress.then(|| {
         let bar = indicatif::ProgressBar::new(jobs.len() as u64);

@@ -279,8 +279,8 @@ pub fn build(tool: &Tool, result: &AuditResult, inventory: &str) -> Questionnair
         .collect();
     Questionnaire {
         tool: tool.id.to_string(),
-        tool_name: tool.name.clone(),
-        vendor: tool.vendor.clone(),
+        tool_name: tool.name.to_string(),
+        vendor: tool.vendor.as_deref().map(str::to_string),
         inventory: inventory.to_string(),
         as_of: result.as_of,
         questions,

@@ -815,7 +815,7 @@ pub fn questions(result: &AuditResult) -> Vec<Question> {
         for (question, checks) in asked {
             out.push(Question {
                 tool: t.id.to_string(),
-                tool_name: t.name.clone(),
+                tool_name: t.name.to_string(),
                 question,
                 checks,
             });

@@ -440,7 +440,7 @@ pub fn layout(
                 }
                 nodes.push(Node {
                     id: t.id.to_string(),
-                    name: t.name.clone(),
+                    name: t.name.to_string(),
                     label: cut(&t.name, NAME_MAX_CHARS),
                     detail,
                     x: xs[c],
