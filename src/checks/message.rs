@@ -64,21 +64,19 @@ impl Message {
         label: &Arc<ToolLabel>,
         wordings: &mut foldhash::HashSet<SharedStr>,
     ) -> Option<Message> {
-        let stand_in = |s: &str| s.bytes().any(|b| b == ID || b == NAME);
-        if stand_in(text) || label.id.is_empty() {
+        if memchr::memchr2(ID, NAME, text.as_bytes()).is_some() || label.id.is_empty() {
             return None;
         }
         // The name first: an id inside the name is then left alone. The
         // exact inverse is `pieces`, as no stand-in was there before.
-        let named = if label.name.is_empty() {
-            Cow::Borrowed(text)
-        } else {
-            Cow::Owned(text.replace(label.name.as_str(), "\u{1}"))
+        let named = stand_in_for(text, &label.name, NAME);
+        let wording = match (
+            stand_in_for(named.as_deref().unwrap_or(text), &label.id, ID),
+            named,
+        ) {
+            (Some(wording), _) | (None, Some(wording)) => wording,
+            (None, None) => return None,
         };
-        let wording = named.replace(label.id.as_str(), "\u{0}");
-        if wording.len() == text.len() && wording == text {
-            return None;
-        }
         let text = match wordings.get(wording.as_str()) {
             Some(shared) => shared.clone(),
             None => {
@@ -109,6 +107,30 @@ impl Message {
     }
 }
 
+/// `text` with every `pattern` in it replaced by the byte `stand_in`, or
+/// `None` when `pattern` is empty or not there.
+fn stand_in_for(text: &str, pattern: &str, stand_in: u8) -> Option<String> {
+    if pattern.is_empty() {
+        return None;
+    }
+    let mut out = String::new();
+    let mut rest = 0;
+    // Matches of valid UTF-8 in valid UTF-8 start and end on characters.
+    for at in memchr::memmem::find_iter(text.as_bytes(), pattern.as_bytes()) {
+        if at < rest {
+            continue;
+        }
+        out.push_str(&text[rest..at]);
+        out.push(char::from(stand_in));
+        rest = at + pattern.len();
+    }
+    if rest == 0 && out.is_empty() {
+        return None;
+    }
+    out.push_str(&text[rest..]);
+    Some(out)
+}
+
 struct Pieces<'a> {
     rest: &'a str,
     label: Option<&'a ToolLabel>,
@@ -129,7 +151,7 @@ impl<'a> Iterator for Pieces<'a> {
         let Some(label) = self.label else {
             return Some(std::mem::take(&mut self.rest));
         };
-        match self.rest.bytes().position(|b| b == ID || b == NAME) {
+        match memchr::memchr2(ID, NAME, self.rest.as_bytes()) {
             None => Some(std::mem::take(&mut self.rest)),
             Some(at) => {
                 let (head, tail) = self.rest.split_at(at);
@@ -246,6 +268,8 @@ mod tests {
             ("id inside name: `a` (ab)", "a", "ab"),
             ("Ünïcode → ok", "ï", "Ü"),
             ("x has no name", "x", ""),
+            ("aaa overlaps aa", "aa", "zz"),
+            ("ends with its id: s7", "s7", "Spoke 7"),
         ] {
             let m = Message::with_label(text, &label(id, name), &mut wordings).unwrap();
             assert_eq!(m.text(), text);
