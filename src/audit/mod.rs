@@ -409,7 +409,7 @@ pub fn audit(
     regrade(&mut findings[before_waiver_checks..], &severities);
     // Capped here, once every check and the escalation have written them.
     findings.par_iter_mut().for_each(|f| {
-        if f.message.char_count() > crate::diagnostic::MAX_MESSAGE_CHARS {
+        if f.message.exceeds(crate::diagnostic::MAX_MESSAGE_CHARS) {
             let message = std::mem::take(&mut f.message).into_string();
             f.message = crate::diagnostic::cap_message(message).into();
         }

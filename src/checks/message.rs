@@ -17,6 +17,9 @@ use serde::{Serialize, Serializer};
 
 use crate::shared_str::SharedStr;
 
+/// The longest message given a shared wording, in bytes.
+const MAX_SHARED_BYTES: usize = 240;
+
 /// Stands for the tool's id in a shared wording.
 const ID: u8 = 0x00;
 /// Stands for the tool's name in a shared wording.
@@ -55,6 +58,16 @@ impl Message {
         self.pieces().map(|p| p.chars().count()).sum()
     }
 
+    /// Whether the whole text has more than `max` characters, counted only
+    /// when it has more than `max` bytes.
+    pub fn exceeds(&self, max: usize) -> bool {
+        let bytes = match self.label {
+            None => self.text.len(),
+            Some(_) => self.pieces().map(str::len).sum(),
+        };
+        bytes > max && self.char_count() > max
+    }
+
     /// The message as a shared wording with `label`'s id and name left out,
     /// interned in `wordings`; `None` when the text does not name the tool,
     /// or could not be told apart from a wording (it holds the stand-in
@@ -64,7 +77,12 @@ impl Message {
         label: &Arc<ToolLabel>,
         wordings: &mut foldhash::HashSet<SharedStr>,
     ) -> Option<Message> {
-        if memchr::memchr2(ID, NAME, text.as_bytes()).is_some() || label.id.is_empty() {
+        // A long message names other tools too (a provenance path) and is
+        // rarely worded like another: it is kept whole.
+        if text.len() > MAX_SHARED_BYTES
+            || memchr::memchr2(ID, NAME, text.as_bytes()).is_some()
+            || label.id.is_empty()
+        {
             return None;
         }
         // The name first: an id inside the name is then left alone. The
@@ -281,6 +299,29 @@ mod tests {
             );
             assert_eq!(m, Message::from(text));
         }
+    }
+
+    #[test]
+    fn a_long_message_is_kept_whole() {
+        let mut wordings = foldhash::HashSet::default();
+        let l = label("crm", "CRM");
+        let fits = format!("CRM {}", "x".repeat(MAX_SHARED_BYTES - 4));
+        assert!(Message::with_label(&fits, &l, &mut wordings).is_some());
+        let long = format!("{fits}x");
+        assert!(Message::with_label(&long, &l, &mut wordings).is_none());
+    }
+
+    #[test]
+    fn a_text_exceeds_a_length_by_its_characters() {
+        let mut wordings = foldhash::HashSet::default();
+        let l = label("crm", "ÉÉ");
+        let m = Message::with_label("ÉÉ has é", &l, &mut wordings).unwrap();
+        // 8 characters, 11 bytes.
+        assert!(!m.exceeds(8));
+        assert!(m.exceeds(7));
+        assert!(!Message::from("éé").exceeds(2));
+        assert!(Message::from("éé").exceeds(1));
+        assert!(!Message::from("ab").exceeds(2));
     }
 
     #[test]
