@@ -867,7 +867,12 @@ mfa = true
 scim = true
 {extra}"#
         );
-        let inv = load_str(&text, Format::Toml, "stack.toml").unwrap();
+        audit_text(&text)
+    }
+
+    /// A TOML inventory audited on 2026-11-22 with the built-in checks.
+    fn audit_text(text: &str) -> AuditResult {
+        let inv = load_str(text, Format::Toml, "stack.toml").unwrap();
         audit(
             &inv,
             &Catalogue::builtin(),
@@ -937,13 +942,7 @@ scim = true
             "schema = 1\n[[tool]]\nid = \"tool-a\"\nname = \"{name}\"\ncategory = \"crm\"\n\
              [[tool]]\nid = \"tool-b\"\nname = \"Tool B\"\ncategory = \"chat\"\n"
         );
-        let inv = load_str(&text, Format::Toml, "stack.toml").unwrap();
-        audit(
-            &inv,
-            &Catalogue::builtin(),
-            &AuditOptions::new("2026-11-22".parse().unwrap()),
-        )
-        .unwrap()
+        audit_text(&text)
     }
 
     #[test]
