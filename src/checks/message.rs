@@ -142,7 +142,7 @@ fn stand_in_for(text: &str, pattern: &str, stand_in: u8) -> Option<String> {
         out.push(char::from(stand_in));
         rest = at + pattern.len();
     }
-    if rest == 0 && out.is_empty() {
+    if out.is_empty() {
         return None;
     }
     out.push_str(&text[rest..]);
