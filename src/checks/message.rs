@@ -298,6 +298,11 @@ mod tests {
                 serde_json::to_string(text).unwrap()
             );
             assert_eq!(m, Message::from(text));
+            assert_eq!(m, text);
+            assert_ne!(m, Message::from(format!("{text}.")));
+            assert_ne!(m, "");
+            assert_eq!(format!("{m:?}"), format!("{text:?}"));
+            assert_eq!(String::from(m), text);
         }
     }
 
