@@ -683,11 +683,11 @@ fn summarise_tools(
                     data: t.data,
                     inherited: flow.inherited(inv, i),
                     regions: t.regions.iter().map(ToString::to_string).collect(),
-                    contract: t.contract.clone(),
+                    contract: t.contract.as_deref().cloned(),
                     access: t.access.clone(),
                     certifications: t.certifications.clone(),
-                    encryption: t.encryption.clone(),
-                    backup: t.backup.clone(),
+                    encryption: t.encryption.as_deref().cloned(),
+                    backup: t.backup.as_deref().cloned(),
                 })
             }),
         })

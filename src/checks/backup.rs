@@ -19,7 +19,7 @@ pub fn evaluator(id: &str) -> Option<Evaluator> {
 /// Tools in scope whose backups are on (or not said to be off).
 fn with_backups<'a>(ctx: &'a Context) -> impl Iterator<Item = (&'a Tool, &'a Backup)> {
     ctx.tools_in_scope()
-        .filter_map(|(_, t)| t.backup.as_ref().map(|b| (t, b)))
+        .filter_map(|(_, t)| t.backup.as_deref().map(|b| (t, b)))
         .filter(|(_, b)| b.enabled != Some(false))
 }
 

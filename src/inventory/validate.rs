@@ -894,11 +894,13 @@ impl Builder<'_> {
                         .collect()
                 })
                 .unwrap_or_default(),
-            contract: sub("contract").map(|c| Contract {
-                annual_cost: num_at(c, "annual_cost"),
-                currency: str_at(c, "currency").map(str::to_string),
-                renewal: date_at(c, "renewal"),
-                dpa: bool_at(c, "dpa"),
+            contract: sub("contract").map(|c| {
+                Box::new(Contract {
+                    annual_cost: num_at(c, "annual_cost"),
+                    currency: str_at(c, "currency").map(str::to_string),
+                    renewal: date_at(c, "renewal"),
+                    dpa: bool_at(c, "dpa"),
+                })
             }),
             access: sub("access").map(|a| Access {
                 sso: bool_at(a, "sso"),
@@ -925,18 +927,22 @@ impl Builder<'_> {
                         .collect()
                 })
                 .unwrap_or_default(),
-            encryption: sub("encryption").map(|e| Encryption {
-                at_rest: str_at(e, "at_rest").map(str::to_string),
-                in_transit: str_at(e, "in_transit").and_then(Tls::parse),
-                customer_managed_keys: bool_at(e, "customer_managed_keys"),
+            encryption: sub("encryption").map(|e| {
+                Box::new(Encryption {
+                    at_rest: str_at(e, "at_rest").map(str::to_string),
+                    in_transit: str_at(e, "in_transit").and_then(Tls::parse),
+                    customer_managed_keys: bool_at(e, "customer_managed_keys"),
+                })
             }),
-            backup: sub("backup").map(|b| Backup {
-                enabled: bool_at(b, "enabled"),
-                rpo_hours: num_at(b, "rpo_hours"),
-                rto_hours: num_at(b, "rto_hours"),
-                retention_days: int_at(b, "retention_days"),
-                last_restore_test: date_at(b, "last_restore_test"),
-                export: bool_at(b, "export"),
+            backup: sub("backup").map(|b| {
+                Box::new(Backup {
+                    enabled: bool_at(b, "enabled"),
+                    rpo_hours: num_at(b, "rpo_hours"),
+                    rto_hours: num_at(b, "rto_hours"),
+                    retention_days: int_at(b, "retention_days"),
+                    last_restore_test: date_at(b, "last_restore_test"),
+                    export: bool_at(b, "export"),
+                })
             }),
             integrations: t
                 .get("integration")
