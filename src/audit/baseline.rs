@@ -5,7 +5,7 @@
 //! region, a certification), never the message text or the line, so a
 //! reworded message or a moved table does not make a finding "new".
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -231,13 +231,5 @@ impl KnownFindings {
 
     pub fn is_empty(&self) -> bool {
         self.by_fingerprint.is_empty()
-    }
-
-    /// Known fingerprints, for tests and reports.
-    pub fn fingerprints(&self) -> HashSet<String> {
-        self.by_fingerprint
-            .keys()
-            .map(ToString::to_string)
-            .collect()
     }
 }
