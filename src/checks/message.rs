@@ -207,7 +207,10 @@ impl From<Message> for String {
 
 impl From<&str> for Message {
     fn from(text: &str) -> Message {
-        Message::from(text.to_string())
+        Message {
+            text: SharedStr::from(text),
+            label: None,
+        }
     }
 }
 
