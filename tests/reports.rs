@@ -193,7 +193,7 @@ fn csv_round_trips_with_the_same_cells() {
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), result.findings.len());
         for (row, f) in rows.iter().zip(&result.findings) {
-            assert_eq!(&row[0], f.check);
+            assert_eq!(&row[0], f.check.as_str());
             assert_eq!(&row[4], report::csv::cell(&f.message.text()));
             assert_eq!(&row[2], f.tool.as_deref().unwrap_or(""));
             for cell in row.iter() {

@@ -108,14 +108,125 @@ pub struct CheckDef {
     /// The id, remediation and controls as every finding of this check
     /// shares them; made on first use.
     #[serde(skip)]
-    shared: OnceLock<SharedParts>,
+    shared: OnceLock<CheckRef>,
 }
 
-/// What all findings of one check hold in common.
+/// A finding's check: its id, remediation and controls, held once per
+/// check and shared by its findings, one pointer wide (a large audit holds
+/// hundreds of thousands of findings). Reads as the check's id.
 #[derive(Clone, Debug)]
-struct SharedParts {
+pub struct CheckRef(Arc<CheckParts>);
+
+#[derive(Debug)]
+struct CheckParts {
     id: SharedStr,
-    guidance: Arc<Guidance>,
+    guidance: Guidance,
+}
+
+impl CheckRef {
+    pub fn new(id: &str, guidance: Guidance) -> CheckRef {
+        CheckRef(Arc::new(CheckParts {
+            id: id.into(),
+            guidance,
+        }))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0.id
+    }
+
+    pub fn id(&self) -> &SharedStr {
+        &self.0.id
+    }
+
+    pub fn guidance(&self) -> &Guidance {
+        &self.0.guidance
+    }
+
+    /// Whether both are one check's shared parts, not only the same id.
+    pub fn same_parts(&self, other: &CheckRef) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for CheckRef {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0.id
+    }
+}
+
+impl From<CheckRef> for String {
+    fn from(check: CheckRef) -> String {
+        check.as_str().to_string()
+    }
+}
+
+impl From<&str> for CheckRef {
+    fn from(id: &str) -> CheckRef {
+        CheckRef::new(id, Guidance::default())
+    }
+}
+
+// Findings compare and sort by their check's id; those of one check share
+// their parts and are equal without reading them.
+impl PartialEq for CheckRef {
+    fn eq(&self, other: &Self) -> bool {
+        self.same_parts(other) || self.0.id == other.0.id
+    }
+}
+
+impl Eq for CheckRef {}
+
+impl PartialEq<str> for CheckRef {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<String> for CheckRef {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<CheckRef> for String {
+    fn eq(&self, other: &CheckRef) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<&str> for CheckRef {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Ord for CheckRef {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        if self.same_parts(other) {
+            return std::cmp::Ordering::Equal;
+        }
+        self.0.id.cmp(&other.0.id)
+    }
+}
+
+impl PartialOrd for CheckRef {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::fmt::Display for CheckRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for CheckRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 /// What to do about a check's findings, shared by all of them.
@@ -127,19 +238,22 @@ pub struct Guidance {
 }
 
 impl CheckDef {
-    fn shared(&self) -> &SharedParts {
-        self.shared.get_or_init(|| SharedParts {
-            id: self.id.as_str().into(),
-            guidance: Arc::new(Guidance {
-                remediation: self.remediation.trim().to_string(),
-                controls: self.controls.clone(),
-            }),
+    /// The check as its findings share it.
+    pub fn shared(&self) -> &CheckRef {
+        self.shared.get_or_init(|| {
+            CheckRef::new(
+                &self.id,
+                Guidance {
+                    remediation: self.remediation.trim().to_string(),
+                    controls: self.controls.clone(),
+                },
+            )
         })
     }
 
     /// Remediation and controls as the check's findings share them.
-    pub fn guidance(&self) -> &Arc<Guidance> {
-        &self.shared().guidance
+    pub fn guidance(&self) -> &Guidance {
+        self.shared().guidance()
     }
 
     /// A finding of this check with no tool, location or subject yet.
@@ -148,15 +262,13 @@ impl CheckDef {
         message: impl Into<message::Message>,
         location: Option<Location>,
     ) -> Finding {
-        let shared = self.shared();
         Finding {
-            check: shared.id.clone(),
+            check: self.shared().clone(),
             severity: self.severity,
             tool: None,
             related: Default::default(),
             subject: None,
             message: message.into(),
-            guidance: shared.guidance.clone(),
             location,
             fingerprint: Fingerprint::default(),
             waiver: None,
@@ -368,15 +480,16 @@ fn describe_json(v: &serde_json::Value) -> String {
 }
 
 /// A gap found by a check.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
-    pub check: SharedStr,
+    /// The check's id (as which it is written), with its remediation and
+    /// controls.
+    pub check: CheckRef,
     pub severity: Severity,
     /// The tool the finding is about; `None` for stack-level findings.
     pub tool: Option<SharedStr>,
     /// Other tools involved (the source of inherited data, redundant peers...).
     /// One pointer wide, and no allocation when empty (most findings).
-    #[serde(serialize_with = "serialize_related")]
     pub related: thin_vec::ThinVec<SharedStr>,
     /// What specifically is wrong (a region, a certification, a category), so
     /// the finding keeps its identity when messages are reworded.
@@ -385,9 +498,6 @@ pub struct Finding {
     /// audit once all checks have run. Its wording is shared by the
     /// findings of one check where they differ only in the tool they name.
     pub message: message::Message,
-    /// Remediation and controls, shared by every finding of the check.
-    #[serde(flatten)]
-    pub guidance: Arc<Guidance>,
     pub location: Option<Location>,
     /// Identity across runs: a hash of check, tool and subject (not of the
     /// message or the line), used by baselines and SARIF.
@@ -397,11 +507,25 @@ pub struct Finding {
     pub waiver: Option<Box<AppliedWaiver>>,
 }
 
-fn serialize_related<S: serde::Serializer>(
-    related: &thin_vec::ThinVec<SharedStr>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    related.as_slice().serialize(serializer)
+// As a map, the check's guidance written in its place among the fields.
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let guidance = self.check.guidance();
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("check", &self.check)?;
+        map.serialize_entry("severity", &self.severity)?;
+        map.serialize_entry("tool", &self.tool)?;
+        map.serialize_entry("related", self.related.as_slice())?;
+        map.serialize_entry("subject", &self.subject)?;
+        map.serialize_entry("message", &self.message)?;
+        map.serialize_entry("remediation", &guidance.remediation)?;
+        map.serialize_entry("controls", &guidance.controls)?;
+        map.serialize_entry("location", &self.location)?;
+        map.serialize_entry("fingerprint", &self.fingerprint)?;
+        map.serialize_entry("waiver", &self.waiver)?;
+        map.end()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -418,11 +542,11 @@ impl Finding {
     }
 
     pub fn remediation(&self) -> &str {
-        &self.guidance.remediation
+        &self.check.guidance().remediation
     }
 
     pub fn controls(&self) -> &[String] {
-        &self.guidance.controls
+        &self.check.guidance().controls
     }
 }
 
@@ -771,7 +895,7 @@ mod tests {
         assert_eq!(std::mem::size_of::<Fingerprint>(), 8);
         assert_eq!(std::mem::size_of::<message::Message>(), 16);
         let size = std::mem::size_of::<Finding>();
-        assert!(size <= 96, "a finding takes {size} bytes");
+        assert!(size <= 88, "a finding takes {size} bytes");
     }
 
     #[test]
@@ -793,7 +917,39 @@ mod tests {
         assert_eq!(def.guidance().controls, def.controls);
         assert!(!def.guidance().remediation.is_empty());
         let finding = def.finding("x".to_string(), None);
-        assert!(Arc::ptr_eq(&finding.guidance, def.guidance()));
+        assert!(finding.check.same_parts(def.shared()));
+        assert_eq!(finding.remediation(), def.guidance().remediation);
+    }
+
+    #[test]
+    fn a_check_reads_compares_and_sorts_as_its_id() {
+        let catalogue = Catalogue::builtin();
+        let def = catalogue
+            .get("ownership-owner-missing")
+            .expect("a built-in check");
+        let shared = def.shared().clone();
+        // Another check's parts with the same id: equal, but not the same.
+        let other = CheckRef::new("ownership-owner-missing", Guidance::default());
+        assert_eq!(shared, other);
+        assert!(!shared.same_parts(&other));
+        assert!(shared.same_parts(def.shared()));
+        assert_eq!(shared.cmp(&other), std::cmp::Ordering::Equal);
+        let earlier = CheckRef::from("access-mfa-missing");
+        assert_eq!(earlier.cmp(&shared), std::cmp::Ordering::Less);
+        assert_eq!(shared.cmp(&earlier), std::cmp::Ordering::Greater);
+        assert_ne!(earlier, shared);
+        assert_eq!(shared, "ownership-owner-missing");
+        assert_eq!(shared.to_string(), "ownership-owner-missing");
+        assert_eq!(String::from(shared.clone()), "ownership-owner-missing");
+        assert_eq!(
+            serde_json::to_string(&shared).unwrap(),
+            "\"ownership-owner-missing\""
+        );
+        // A finding writes its check's guidance among its fields.
+        let finding = serde_json::to_value(def.finding("x".to_string(), None)).unwrap();
+        assert_eq!(finding["check"], "ownership-owner-missing");
+        assert_eq!(finding["remediation"], def.remediation.trim());
+        assert_eq!(finding["controls"], serde_json::json!(def.controls));
     }
 
     #[test]

@@ -142,7 +142,6 @@ mod tests {
             related: Default::default(),
             subject: None,
             message: Default::default(),
-            guidance: Default::default(),
             location: None,
             fingerprint: Default::default(),
             waiver: None,

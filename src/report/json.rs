@@ -1,7 +1,6 @@
 //! The JSON report: a stable interface for scripts (`schema_version` 1).
 
 use std::io::{self, Write};
-use std::sync::Arc;
 
 use anyhow::Result;
 use rayon::prelude::*;
@@ -9,7 +8,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::audit::AuditResult;
-use crate::checks::{Finding, Guidance};
+use crate::checks::{CheckRef, Finding};
 use crate::shared_str::SharedStr;
 
 /// The report without its findings, which [`write`] serializes side by side
@@ -107,7 +106,7 @@ enum Shared<'a, T: ?Sized + Serialize> {
 struct CheckText<'a> {
     /// The guidance the check gives its findings: a finding made with
     /// other guidance writes its own.
-    guidance: &'a Arc<Guidance>,
+    check: &'a CheckRef,
     written_title: Box<RawValue>,
     remediation: Box<RawValue>,
     controls: Box<RawValue>,
@@ -134,11 +133,12 @@ fn check_texts(result: &AuditResult) -> Result<CheckTexts<'_>> {
         .checks
         .iter()
         .map(|c| {
-            let guidance = c.guidance();
+            let check = c.shared();
+            let guidance = check.guidance();
             Ok((
                 c.id.as_str(),
                 CheckText {
-                    guidance,
+                    check,
                     written_title: written(c.title.as_str())?,
                     remediation: written(guidance.remediation.as_str())?,
                     controls: written(guidance.controls.as_slice())?,
@@ -326,7 +326,7 @@ fn json_finding<'a>(texts: &'a CheckTexts, f: &'a Finding) -> JsonFinding<'a> {
     let text = texts.get(f.check.as_str());
     let title = text.map_or(Shared::Value(""), |t| Shared::Written(&t.written_title));
     let (remediation, controls) = match text {
-        Some(t) if Arc::ptr_eq(t.guidance, &f.guidance) => (
+        Some(t) if t.check.same_parts(&f.check) => (
             Shared::Written(&t.remediation),
             Shared::Written(&t.controls),
         ),
@@ -353,6 +353,7 @@ mod tests {
     use super::*;
     use crate::audit::{AuditOptions, audit};
     use crate::checks::Catalogue;
+    use crate::checks::Guidance;
     use crate::inventory::{load_str, source::Format};
 
     /// The report as one document: what [`write`] must produce byte for byte.
@@ -440,14 +441,21 @@ mod tests {
             c.title = "T \"q\" \\ \t \u{7} \n é → 𝄞".into();
         }
         // Findings whose guidance is not their check's write their own.
-        result.findings[1].guidance = Arc::new(Guidance {
-            remediation: "own \"fix\"\n".into(),
-            controls: Vec::new(),
-        });
-        result.findings[2].guidance = Arc::new(Guidance {
-            remediation: String::new(),
-            controls: vec!["A \"1\"".into(), "B\\2".into()],
-        });
+        let own = |f: &Finding, guidance| CheckRef::new(&f.check, guidance);
+        result.findings[1].check = own(
+            &result.findings[1],
+            Guidance {
+                remediation: "own \"fix\"\n".into(),
+                controls: Vec::new(),
+            },
+        );
+        result.findings[2].check = own(
+            &result.findings[2],
+            Guidance {
+                remediation: String::new(),
+                controls: vec!["A \"1\"".into(), "B\\2".into()],
+            },
+        );
         let written = render(&result).unwrap();
         assert!(
             written == whole(&result),

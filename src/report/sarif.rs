@@ -267,7 +267,7 @@ fn result(f: &Finding, ctx: &Context) -> sarif::Result {
     fingerprints.insert(FINGERPRINT_KEY.to_string(), f.fingerprint.to_string());
     let message = format!("{} — {}", f.message, f.remediation());
     let builder = sarif::Result::builder()
-        .rule_id(f.check.clone())
+        .rule_id(f.check.to_string())
         .level(level(f.severity))
         .message(sarif::Message::builder().text(message).build())
         .locations(vec![location])
