@@ -47,13 +47,27 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Inventory, InputError>
 /// times the model's size) back to the system. The checks allocate on other
 /// threads, whose allocator arenas cannot reuse them, so without this they
 /// stay resident for the whole audit (BENCHMARKS.md, "Ninth round").
+///
+/// From then on, every block of a mebibyte or more is mapped on its own, and goes back to the system as soon as it is freed. glibc
+/// otherwise raises that threshold each time it frees a large block (the
+/// text is megabytes), and the audit's lists of findings, one per check
+/// and on the threads that ran them, then stay resident once joined: the
+/// joined list and the tool summaries were new memory on top of them
+/// (BENCHMARKS.md, "Thirteenth round").
 fn return_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free memory; it has no preconditions.
+    // SAFETY: malloc_trim only releases free memory, and mallopt only sets
+    // a tunable to a valid value; neither has preconditions.
     unsafe {
         libc::malloc_trim(0);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, OWN_MAPPING_BYTES);
     }
 }
+
+/// Blocks this large are mapped on their own after loading: a large audit's
+/// per-check lists of findings are megabytes, a small one's all fit below.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const OWN_MAPPING_BYTES: libc::c_int = 1 << 20;
 
 /// Reads a file for any of the inventory-shaped inputs (stacks, candidates,
 /// waiver files): size limit, UTF-8, byte-order mark and format by extension.
