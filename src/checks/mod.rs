@@ -135,10 +135,6 @@ impl CheckRef {
         &self.0.id
     }
 
-    pub fn id(&self) -> &SharedStr {
-        &self.0.id
-    }
-
     pub fn guidance(&self) -> &Guidance {
         &self.0.guidance
     }
@@ -936,9 +932,15 @@ mod tests {
         assert_eq!(shared.cmp(&other), std::cmp::Ordering::Equal);
         let earlier = CheckRef::from("access-mfa-missing");
         assert_eq!(earlier.cmp(&shared), std::cmp::Ordering::Less);
+        assert!(earlier < shared);
         assert_eq!(shared.cmp(&earlier), std::cmp::Ordering::Greater);
         assert_ne!(earlier, shared);
         assert_eq!(shared, "ownership-owner-missing");
+        assert_ne!(shared, "access-mfa-missing");
+        assert!(shared == *"ownership-owner-missing" && shared != *"access-mfa-missing");
+        let other_id = String::from("x");
+        assert!(shared == def.id && shared != other_id);
+        assert!(def.id == shared && other_id != shared);
         assert_eq!(shared.to_string(), "ownership-owner-missing");
         assert_eq!(String::from(shared.clone()), "ownership-owner-missing");
         assert_eq!(
