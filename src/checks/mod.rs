@@ -904,7 +904,7 @@ mod tests {
     }
 
     #[test]
-    fn a_check_shares_its_own_guidance() {
+    fn a_check_shares_its_own_guidance_and_reads_as_its_id() {
         let catalogue = Catalogue::builtin();
         let def = catalogue
             .get("ownership-owner-missing")
@@ -915,14 +915,8 @@ mod tests {
         let finding = def.finding("x".to_string(), None);
         assert!(finding.check.same_parts(def.shared()));
         assert_eq!(finding.remediation(), def.guidance().remediation);
-    }
 
-    #[test]
-    fn a_check_reads_compares_and_sorts_as_its_id() {
-        let catalogue = Catalogue::builtin();
-        let def = catalogue
-            .get("ownership-owner-missing")
-            .expect("a built-in check");
+        // The check reads, compares and sorts as its id.
         let shared = def.shared().clone();
         // Another check's parts with the same id: equal, but not the same.
         let other = CheckRef::new("ownership-owner-missing", Guidance::default());
