@@ -77,6 +77,26 @@ pub struct AuditResult {
     /// Checks that ran but could not judge anything for lack of input, by
     /// id, with the reason: a pass from them would claim too much.
     pub not_run: BTreeMap<String, String>,
+    /// The audit's data flow, which no report reads: freed with the result.
+    #[serde(skip)]
+    pub leftovers: Leftovers,
+}
+
+/// Tables the audit is done with, handed to its caller with the result so
+/// that freeing them is not on the audit's path: at 10,000 tools they are
+/// tens of thousands of small blocks, and freeing them on another core took
+/// 15–20 ms from the audit's own work on two cores, a tenth of its time
+/// after loading. A command that ends after its report never frees them
+/// (BENCHMARKS.md, "Thirteenth round").
+#[derive(Clone, Default)]
+pub struct Leftovers {
+    _flow: Option<Arc<DataFlow>>,
+}
+
+impl std::fmt::Debug for Leftovers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Leftovers")
+    }
 }
 
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -352,7 +372,7 @@ pub fn audit(
     }
     let ids: Vec<&str> = catalogue.checks.iter().map(|c| c.id.as_str()).collect();
     check_waivers(inv, &ids, options.as_of)?;
-    let mut flow = DataFlow::compute(inv);
+    let flow = DataFlow::compute(inv);
     flow.prepare_provenance(inv);
     let labels = tool_labels(inv);
     let mut ctx = Context {
@@ -402,10 +422,6 @@ pub fn audit(
     for def in waiver_defs {
         evaluate(&ctx, def, &mut findings);
     }
-    // Every check has run: provenance is not asked for again, and its
-    // tables are freed on another core while the audit goes on.
-    let released = flow.release_paths();
-    rayon::spawn(move || drop(released));
     regrade(&mut findings[before_waiver_checks..], &severities);
     // Capped here, once every check and the escalation have written them.
     findings.par_iter_mut().for_each(|f| {
@@ -459,9 +475,6 @@ pub fn audit(
         }
     });
     let summary = summarise(inv, &flow, &tools, &findings, score, options);
-    // Freeing the data flow's many small tables is left to another core
-    // while the caller goes on to its report.
-    rayon::spawn(move || drop(flow));
     Ok(AuditResult {
         as_of: options.as_of,
         stack_path: inv.path.to_string(),
@@ -475,6 +488,9 @@ pub fn audit(
         baseline,
         not_run: not_run(inv, &defs, options),
         checks: defs,
+        leftovers: Leftovers {
+            _flow: Some(Arc::new(flow)),
+        },
     })
 }
 

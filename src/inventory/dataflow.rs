@@ -326,14 +326,6 @@ impl<T> PerClass<T> {
     }
 }
 
-/// What [`DataFlow::release_paths`] takes out, held only to be dropped.
-pub struct ReleasedPaths {
-    _origins: Vec<(OriginTable, OriginTable)>,
-    _provenance: PerClass<Provenance>,
-    _provenance_text: PerClass<ProvenanceText>,
-    _steps: StepMemo,
-}
-
 /// Path steps already taken (see [`DataFlow::path_from`]).
 type StepMemo = foldhash::HashMap<StepKey, Step>;
 
@@ -671,7 +663,6 @@ impl DataFlow {
     /// the tool holds without declaring it.
     fn source_of(&self, tool: usize, class: DataClass) -> Option<(&Origins, bool)> {
         let cf = &self.classes[class as usize];
-        // Nothing once the tables are released (see `release_paths`).
         let near = cf.nearest.get(tool)?.as_ref()?;
         if near.distance > 0 {
             return Some((near, true));
@@ -712,29 +703,6 @@ impl DataFlow {
                 Some(Box::new(self.describe_provenance(inv, tool, class, p)))
             })
             .as_deref()
-    }
-
-    /// Takes out the tables behind provenance (nearest origins, paths and
-    /// their texts), the larger part of the data flow, once every check that
-    /// asks for provenance has run: the caller frees them where it likes
-    /// while the rest of the audit goes on. Provenance is unknown afterwards.
-    pub fn release_paths(&mut self) -> ReleasedPaths {
-        ReleasedPaths {
-            _origins: self
-                .classes
-                .iter_mut()
-                .map(|cf| {
-                    (
-                        std::mem::take(&mut cf.nearest),
-                        std::mem::take(&mut cf.second),
-                    )
-                })
-                .collect(),
-            // Tables of no tools: provenance is unknown afterwards.
-            _provenance: std::mem::replace(&mut self.provenance, PerClass::new(0)),
-            _provenance_text: std::mem::replace(&mut self.provenance_text, PerClass::new(0)),
-            _steps: std::mem::take(self.steps.get_mut().unwrap_or_else(|e| e.into_inner())),
-        }
     }
 
     /// Describes the provenance of every class every tool holds without
@@ -1080,26 +1048,6 @@ category = "webinar"
         assert!(lists[4].is_empty());
         let none = PerTool::<char>::build(2, |_| {});
         assert!(none[0].is_empty() && none[1].is_empty());
-    }
-
-    #[test]
-    fn released_paths_leave_what_holds_each_class_and_no_provenance() {
-        let inv = inventory(CHAIN);
-        let mut flow = DataFlow::compute(&inv);
-        flow.prepare_provenance(&inv);
-        let webinar = flow.index["webinar"];
-        assert!(
-            flow.provenance_text(&inv, webinar, DataClass::Pii)
-                .is_some()
-        );
-        drop(flow.release_paths());
-        assert_eq!(eff(&flow, "webinar"), "pii, customer");
-        assert!(
-            flow.provenance_text(&inv, webinar, DataClass::Pii)
-                .is_none()
-        );
-        assert!(flow.provenance(&inv, webinar, DataClass::Pii).is_none());
-        assert!(flow.received_undeclared(&inv, webinar).is_empty());
     }
 
     #[test]
