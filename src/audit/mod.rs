@@ -1222,6 +1222,14 @@ data = ["pii"]
     }
 
     #[test]
+    fn an_audit_hands_its_data_flow_to_the_caller() {
+        let r = coverage_audit(&[]);
+        let flow = r.leftovers._flow.as_ref().expect("the audit's data flow");
+        assert_eq!(flow.index.len(), r.tools.len());
+        assert_eq!(format!("{:?}", r.leftovers), "Leftovers");
+    }
+
+    #[test]
     fn graph_edges_keep_each_integration_as_declared() {
         let r = coverage_audit(&[]);
         let edges: Vec<(&str, &str, &str, Vec<&str>)> = r
