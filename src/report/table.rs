@@ -81,6 +81,16 @@ fn severity_cell(s: Severity, waived: bool, options: &RenderOptions) -> Cell {
     cell.fg(color).add_attribute(Attribute::Bold)
 }
 
+/// A text as a table cell shows it: cleaned, and cut after
+/// [`MAX_MESSAGE_CHARS`] characters like a message. The table lays out a
+/// long unbroken word in time that grows with its square: a 300,000-character
+/// waiver reason took seconds per finding (fuzz/CAMPAIGNS.md, 2026-12-04).
+///
+/// [`MAX_MESSAGE_CHARS`]: crate::diagnostic::MAX_MESSAGE_CHARS
+fn cell_text(s: &str) -> String {
+    crate::diagnostic::cap_message(clean(s).into_owned())
+}
+
 fn findings_table(findings: &[&Finding], options: &RenderOptions) -> Table {
     let mut t = new_table(options);
     t.set_header(["Severity", "Check", "Finding and what to do"]);
@@ -88,16 +98,20 @@ fn findings_table(findings: &[&Finding], options: &RenderOptions) -> Table {
         let text = match &f.waiver {
             Some(w) => format!(
                 "{}\nWAIVED until {} by {}: {}",
-                clean(&f.message.text()),
+                cell_text(&f.message.text()),
                 w.expires,
-                clean(&w.approved_by),
-                clean(&w.reason)
+                cell_text(&w.approved_by),
+                cell_text(&w.reason)
             ),
-            None => format!("{}\n→ {}", clean(&f.message.text()), clean(f.remediation())),
+            None => format!(
+                "{}\n→ {}",
+                cell_text(&f.message.text()),
+                cell_text(f.remediation())
+            ),
         };
         t.add_row(vec![
             severity_cell(f.severity, f.is_waived(), options),
-            Cell::new(clean(&f.check)),
+            Cell::new(cell_text(&f.check)),
             Cell::new(text),
         ]);
     }
@@ -255,4 +269,48 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
         None => out.push_str("Result: report only (--fail-on never)\n"),
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{AuditOptions, audit};
+    use crate::checks::Catalogue;
+    use crate::inventory::{load_str, source::Format};
+
+    #[test]
+    fn a_long_waiver_reason_is_cut_in_the_findings_table() {
+        // One unbroken word, as a fuzzed inventory wrote it.
+        let reason = "{id}".repeat(75_000);
+        let text = format!(
+            r#"schema = 1
+
+[[tool]]
+id = "chat"
+name = "Chat"
+category = "chat"
+status = "active"
+
+[[waiver]]
+check = "*"
+tool = "chat"
+reason = "{reason}"
+approved_by = "ciso"
+expires = 2029-01-01
+"#
+        );
+        let inv = load_str(&text, Format::Toml, "stack.toml").unwrap();
+        let options = AuditOptions::new("2026-11-22".parse().unwrap());
+        let result = audit(&inv, &Catalogue::builtin(), &options).unwrap();
+        let waived = result.findings.iter().filter(|f| f.is_waived()).count();
+        assert!(waived > 0);
+        let out = render(&result, &RenderOptions::default());
+        assert!(out.contains("WAIVED until 2029-01-01 by ciso: {id}{id}"));
+        // Each finding shows at most a message's length of the reason.
+        let shown = out.matches("{id}").count() * 4;
+        assert!(
+            shown <= waived * crate::diagnostic::MAX_MESSAGE_CHARS,
+            "{shown} characters of the reason shown for {waived} findings"
+        );
+    }
 }
