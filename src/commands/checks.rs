@@ -21,12 +21,13 @@ pub fn run(command: ChecksCommand) -> Result<u8> {
                 .set_width(110)
                 .force_no_tty()
                 .set_header(["Id", "Family", "Severity", "Title"]);
+            let cell = crate::report::sanitize::cell;
             for c in checks {
                 t.add_row([
-                    c.id.as_str(),
-                    c.family.as_str(),
-                    c.severity.as_str(),
-                    c.title.as_str(),
+                    cell(&c.id),
+                    cell(&c.family),
+                    c.severity.as_str().to_string(),
+                    cell(&c.title),
                 ]);
             }
             write_stdout(format!("{t}\n").as_bytes())?;

@@ -110,10 +110,15 @@ pub fn table(result: &AuditResult, options: &RenderOptions) -> String {
         .set_width(options.width.unwrap_or(100).max(40))
         .force_no_tty()
         .set_header(["Control", "Checks", "Open findings", "Tools affected"]);
+    // Control and check ids come from check files: shown as any input's text.
+    let cells = |items: &[&str], joint: &str| -> String {
+        let items: Vec<String> = items.iter().map(|s| super::sanitize::cell(s)).collect();
+        items.join(joint)
+    };
     for v in group(result) {
         t.add_row([
-            v.control.to_string(),
-            v.checks.join("\n"),
+            super::sanitize::cell(v.control),
+            cells(&v.checks, "\n"),
             format!(
                 "{}{}",
                 v.open_findings,
@@ -126,7 +131,7 @@ pub fn table(result: &AuditResult, options: &RenderOptions) -> String {
             if v.tools.is_empty() {
                 "—".into()
             } else {
-                v.tools.join(", ")
+                cells(&v.tools, ", ")
             },
         ]);
     }

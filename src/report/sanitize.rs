@@ -52,9 +52,31 @@ pub fn owned(s: &str) -> String {
     text(s).into_owned()
 }
 
+/// A text as a terminal table's cell shows it: [`text`], cut after
+/// [`MAX_MESSAGE_CHARS`] characters like a message. The tables lay out a
+/// long unbroken word in time that grows with its square: a
+/// 300,000-character waiver reason took seconds per finding
+/// (fuzz/CAMPAIGNS.md, 2026-12-04).
+///
+/// [`MAX_MESSAGE_CHARS`]: crate::diagnostic::MAX_MESSAGE_CHARS
+pub fn cell(s: &str) -> String {
+    crate::diagnostic::cap_message(owned(s))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_is_escaped_and_cut_like_a_message() {
+        use crate::diagnostic::MAX_MESSAGE_CHARS;
+        assert_eq!(cell("a\u{1b}b"), "a\\u{1b}b");
+        let fits = "é".repeat(MAX_MESSAGE_CHARS);
+        assert_eq!(cell(&fits), fits);
+        let long = cell(&"é".repeat(MAX_MESSAGE_CHARS + 1));
+        assert_eq!(long.chars().count(), MAX_MESSAGE_CHARS);
+        assert!(long.ends_with('…'));
+    }
 
     #[test]
     fn escape_sequences_are_shown_not_run() {

@@ -5,7 +5,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
 
 use super::RenderOptions;
-use super::sanitize::text as clean;
+use super::sanitize::{cell as cell_text, text as clean};
 use crate::audit::AuditResult;
 use crate::checks::{Finding, Severity};
 
@@ -79,16 +79,6 @@ fn severity_cell(s: Severity, waived: bool, options: &RenderOptions) -> Cell {
         Severity::Info => Color::Grey,
     };
     cell.fg(color).add_attribute(Attribute::Bold)
-}
-
-/// A text as a table cell shows it: cleaned, and cut after
-/// [`MAX_MESSAGE_CHARS`] characters like a message. The table lays out a
-/// long unbroken word in time that grows with its square: a 300,000-character
-/// waiver reason took seconds per finding (fuzz/CAMPAIGNS.md, 2026-12-04).
-///
-/// [`MAX_MESSAGE_CHARS`]: crate::diagnostic::MAX_MESSAGE_CHARS
-fn cell_text(s: &str) -> String {
-    crate::diagnostic::cap_message(clean(s).into_owned())
 }
 
 fn findings_table(findings: &[&Finding], options: &RenderOptions) -> Table {
