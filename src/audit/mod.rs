@@ -797,6 +797,20 @@ fn graph_edges(inv: &Inventory, flow: &DataFlow) -> Vec<GraphEdge> {
         .collect()
 }
 
+/// For tests across the crate: a TOML inventory audited with the built-in
+/// checks as of 2026-11-22.
+#[cfg(test)]
+pub(crate) fn audit_text(text: &str) -> AuditResult {
+    use crate::inventory::{load_str, source::Format};
+    let inv = load_str(text, Format::Toml, "stack.toml").unwrap();
+    audit(
+        &inv,
+        &Catalogue::builtin(),
+        &AuditOptions::new("2026-11-22".parse().unwrap()),
+    )
+    .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -884,17 +898,6 @@ scim = true
 {extra}"#
         );
         audit_text(&text)
-    }
-
-    /// A TOML inventory audited on 2026-11-22 with the built-in checks.
-    fn audit_text(text: &str) -> AuditResult {
-        let inv = load_str(text, Format::Toml, "stack.toml").unwrap();
-        audit(
-            &inv,
-            &Catalogue::builtin(),
-            &AuditOptions::new("2026-11-22".parse().unwrap()),
-        )
-        .unwrap()
     }
 
     fn renewal_severity(r: &AuditResult) -> Severity {

@@ -264,9 +264,7 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::{AuditOptions, audit};
-    use crate::checks::Catalogue;
-    use crate::inventory::{load_str, source::Format};
+    use crate::audit::audit_text;
 
     #[test]
     fn a_long_waiver_reason_is_cut_in_the_findings_table() {
@@ -289,9 +287,7 @@ approved_by = "ciso"
 expires = 2029-01-01
 "#
         );
-        let inv = load_str(&text, Format::Toml, "stack.toml").unwrap();
-        let options = AuditOptions::new("2026-11-22".parse().unwrap());
-        let result = audit(&inv, &Catalogue::builtin(), &options).unwrap();
+        let result = audit_text(&text);
         let waived = result.findings.iter().filter(|f| f.is_waived()).count();
         assert!(waived > 0);
         let out = render(&result, &RenderOptions::default());
