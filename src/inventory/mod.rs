@@ -48,12 +48,13 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Inventory, InputError>
 /// threads, whose allocator arenas cannot reuse them, so without this they
 /// stay resident for the whole audit (BENCHMARKS.md, "Ninth round").
 ///
-/// From then on, every block of a mebibyte or more is mapped on its own, and goes back to the system as soon as it is freed. glibc
-/// otherwise raises that threshold each time it frees a large block (the
-/// text is megabytes), and the audit's lists of findings, one per check
-/// and on the threads that ran them, then stay resident once joined: the
-/// joined list and the tool summaries were new memory on top of them
-/// (BENCHMARKS.md, "Thirteenth round").
+/// From then on, every block of a mebibyte or more is mapped on its own,
+/// and goes back to the system as soon as it is freed. glibc otherwise
+/// raises that threshold each time it frees a large block (the text is
+/// megabytes), and the audit's lists of findings, one per check and on the
+/// threads that ran them, then stay resident once joined: the joined list
+/// and the tool summaries were new memory on top of them (BENCHMARKS.md,
+/// "Thirteenth round").
 fn return_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only releases free memory, and mallopt only sets
