@@ -68,6 +68,45 @@ impl Hop {
     }
 }
 
+/// Every tool's id by index, side by side in one string. Provenance paths
+/// name tools from all over the stack, and an id read from its tool's own
+/// allocation cost a cache miss apiece: most of the time spent describing
+/// the paths of a large stack (BENCHMARKS.md, "Fourteenth round").
+struct PackedIds {
+    text: String,
+    /// Where each tool's id ends in `text`; it starts where the previous ends.
+    ends: Vec<usize>,
+}
+
+impl PackedIds {
+    fn new(inv: &Inventory) -> PackedIds {
+        let mut text = String::new();
+        let ends = inv
+            .tools
+            .iter()
+            .map(|t| {
+                text.push_str(&t.id);
+                text.len()
+            })
+            .collect();
+        PackedIds { text, ends }
+    }
+
+    fn get(&self, tool: usize) -> &str {
+        let start = tool.checked_sub(1).map_or(0, |before| self.ends[before]);
+        &self.text[start..self.ends[tool]]
+    }
+}
+
+/// An integration between two tools of the stack, by their indices.
+struct Resolved {
+    from: u32,
+    to: u32,
+    direction: Direction,
+    method: Method,
+    data: Option<DataSet>,
+}
+
 /// The nearest origins of a class at one distance: ranks (positions in id
 /// order), sorted, at most [`ORIGIN_CAP`], and whether more were cut off.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -286,6 +325,7 @@ pub struct DataFlow {
     rank: Vec<u32>,
     /// Tool index by rank.
     by_rank: Vec<usize>,
+    ids: PackedIds,
     classes: Vec<ClassFlow>,
     /// Provenance per tool and class, computed on first use (several checks
     /// ask for the same one) or all at once by [`DataFlow::prepare_provenance`].
@@ -336,47 +376,55 @@ impl DataFlow {
         for (i, t) in inv.tools.iter().enumerate() {
             index.entry(t.id.clone()).or_insert(i);
         }
-        // Each integration between two tools of the stack, as (from, to, it).
-        let resolved = || {
-            let index = &index;
-            inv.tools.iter().enumerate().flat_map(move |(i, t)| {
+        // Each integration between two tools of the stack, its target looked
+        // up once: the lists below read them six times.
+        let resolved: Vec<Resolved> = inv
+            .tools
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, t)| {
+                let index = &index;
                 t.integrations.iter().filter_map(move |integ| {
                     let &j = index.get(integ.to.as_str())?;
-                    (i != j).then_some((i, j, integ))
+                    (i != j).then_some(Resolved {
+                        from: i as u32,
+                        to: j as u32,
+                        direction: integ.direction,
+                        method: integ.method,
+                        data: integ.data,
+                    })
                 })
             })
-        };
+            .collect();
         let sends = |d: Direction| matches!(d, Direction::Out | Direction::Both);
         let receives = |d: Direction| matches!(d, Direction::In | Direction::Both);
         // Every flow the integrations make, as (source, target, data).
-        let flows = |put: &mut dyn FnMut(usize, usize, Option<DataSet>)| {
-            for (i, j, integ) in resolved() {
-                if sends(integ.direction) {
-                    put(i, j, integ.data);
+        let flows = |put: &mut dyn FnMut(u32, u32, Option<DataSet>)| {
+            for r in &resolved {
+                if sends(r.direction) {
+                    put(r.from, r.to, r.data);
                 }
-                if receives(integ.direction) {
-                    put(j, i, integ.data);
+                if receives(r.direction) {
+                    put(r.to, r.from, r.data);
                 }
             }
-        };
-        let hop = |tool: usize, data| Hop {
-            tool: tool as u32,
-            data,
         };
         let outgoing = PerTool::build(n, |put| {
-            flows(&mut |from, to, data| put(from, hop(to, data)));
+            flows(&mut |from, to, data| put(from as usize, Hop { tool: to, data }));
         });
         let incoming = PerTool::build(n, |put| {
-            flows(&mut |from, to, data| put(to, hop(from, data)));
+            flows(&mut |from, to, data| put(to as usize, Hop { tool: from, data }));
         });
         let links = PerTool::build(n, |put| {
-            for (i, j, integ) in resolved() {
-                put(i, (j, integ.method));
-                put(j, (i, integ.method));
+            for r in &resolved {
+                put(r.from as usize, (r.to as usize, r.method));
+                put(r.to as usize, (r.from as usize, r.method));
             }
         });
+        drop(resolved);
+        let ids = PackedIds::new(inv);
         let mut by_rank: Vec<usize> = (0..n).collect();
-        by_rank.sort_by(|&a, &b| inv.tools[a].id.cmp(&inv.tools[b].id).then(a.cmp(&b)));
+        by_rank.sort_by(|&a, &b| ids.get(a).cmp(ids.get(b)).then(a.cmp(&b)));
         let mut rank = vec![0u32; n];
         for (r, &i) in by_rank.iter().enumerate() {
             rank[i] = r as u32;
@@ -390,6 +438,7 @@ impl DataFlow {
             effective: vec![DataSet::EMPTY; n],
             rank,
             by_rank,
+            ids,
             classes: Vec::new(),
             provenance: PerClass::new(n),
             provenance_text: PerClass::new(n),
@@ -700,7 +749,7 @@ impl DataFlow {
             .slot(tool, class)?
             .get_or_init(|| {
                 let p = self.provenance(inv, tool, class)?;
-                Some(Box::new(self.describe_provenance(inv, tool, class, p)))
+                Some(Box::new(self.describe_provenance(tool, class, p)))
             })
             .as_deref()
     }
@@ -720,19 +769,13 @@ impl DataFlow {
                     };
                     slot.get_or_init(|| {
                         let p = self.find_provenance(inv, tool, class, steps)?;
-                        Some(Box::new(self.describe_provenance(inv, tool, class, &p)))
+                        Some(Box::new(self.describe_provenance(tool, class, &p)))
                     });
                 }
             });
     }
 
-    fn describe_provenance(
-        &self,
-        inv: &Inventory,
-        tool: usize,
-        class: DataClass,
-        p: &Provenance,
-    ) -> ProvenanceText {
+    fn describe_provenance(&self, tool: usize, class: DataClass, p: &Provenance) -> ProvenanceText {
         let mut related = Vec::new();
         let mut text = format!("{class} ");
         let last = p.paths.len().saturating_sub(1);
@@ -746,9 +789,9 @@ impl DataFlow {
                 text.push_str(if i == last { " and " } else { ", " });
             }
             text.push_str("from `");
-            text.push_str(&inv.tools[path.origin()].id);
+            text.push_str(self.ids.get(path.origin()));
             text.push_str("` via ");
-            write_path(&mut text, inv, path);
+            write_path(&mut text, |t| self.ids.get(t), path);
         }
         if p.more > 0 {
             let at_least = if p.more_is_lower_bound {
@@ -923,18 +966,18 @@ impl DataFlow {
 /// "crm → ma → chat", or "crm → … (12 tools) → x → chat" for a long path.
 pub fn describe_path(inv: &Inventory, path: &Path) -> String {
     let mut text = String::new();
-    write_path(&mut text, inv, path);
+    write_path(&mut text, |t| &inv.tools[t].id, path);
     text
 }
 
-/// [`describe_path`] appended to `text`.
-fn write_path(text: &mut String, inv: &Inventory, path: &Path) {
+/// [`describe_path`] appended to `text`, each tool's id read with `id`.
+fn write_path<'a>(text: &mut String, id: impl Fn(usize) -> &'a str, path: &Path) {
     let ids = |text: &mut String, list: &[usize]| {
         for (i, &t) in list.iter().enumerate() {
             if i > 0 {
                 text.push_str(" → ");
             }
-            text.push_str(&inv.tools[t].id);
+            text.push_str(id(t));
         }
     };
     match path {
@@ -944,7 +987,7 @@ fn write_path(text: &mut String, inv: &Inventory, path: &Path) {
             skipped,
             tail,
         } => {
-            text.push_str(&inv.tools[*origin].id);
+            text.push_str(id(*origin));
             text.push_str(&format!(" → … ({skipped} tools) → "));
             ids(text, tail);
         }
