@@ -116,7 +116,11 @@ impl Message {
     }
 
     /// The whole text in order: pieces of the wording, the id and the name.
-    fn pieces(&self) -> Pieces<'_> {
+    pub fn pieces(&self) -> impl Iterator<Item = &str> {
+        self.piece_iter()
+    }
+
+    fn piece_iter(&self) -> Pieces<'_> {
         Pieces {
             rest: &self.text,
             label: self.label.as_deref(),

@@ -9,7 +9,6 @@ use serde_json::value::RawValue;
 
 use crate::audit::AuditResult;
 use crate::checks::{CheckRef, Finding};
-use crate::shared_str::SharedStr;
 
 /// The report without its findings, which [`write`] serializes side by side
 /// and appends as the last field.
@@ -41,22 +40,6 @@ struct Summary {
     integration_coverage: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<crate::audit::BaselineSummary>,
-}
-
-#[derive(Serialize)]
-struct JsonFinding<'a> {
-    check: &'a str,
-    title: Shared<'a, str>,
-    severity: &'a str,
-    tool: Option<&'a str>,
-    related: &'a [SharedStr],
-    subject: Option<&'a str>,
-    message: &'a crate::checks::message::Message,
-    remediation: Shared<'a, str>,
-    controls: Shared<'a, [String]>,
-    location: Option<&'a crate::checks::Location>,
-    fingerprint: crate::checks::Fingerprint,
-    waiver: Option<&'a crate::checks::AppliedWaiver>,
 }
 
 pub fn render(result: &AuditResult) -> Result<Vec<u8>> {
@@ -91,15 +74,6 @@ fn head(result: &AuditResult) -> Head<'_> {
             baseline: result.baseline,
         },
     }
-}
-
-/// A value that every finding of a check writes alike: serialized once per
-/// check (escaped, and indented as it sits in a finding), then copied.
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Shared<'a, T: ?Sized + Serialize> {
-    Written(&'a RawValue),
-    Value(&'a T),
 }
 
 /// A check's title, remediation and controls, as its findings write them.
@@ -225,10 +199,155 @@ fn write_findings(
             out.push(b',');
         }
         out.extend_from_slice(b"\n    ");
-        let mut serializer = serde_json::Serializer::with_formatter(&mut *out, Nested::at(2));
-        json_finding(texts, f).serialize(&mut serializer)?;
+        write_finding(texts, f, out)?;
     }
     Ok(())
+}
+
+/// One finding, as serde_json pretty-prints it two levels deep, byte for
+/// byte (the tests compare the two), but written field by field: serde_json escapes a string a byte at a time, and the findings'
+/// strings (most of a large report) are copied whole when, as nearly
+/// always, they need no escape.
+fn write_finding(texts: &CheckTexts, f: &Finding, out: &mut Vec<u8>) -> Result<()> {
+    let text = texts.get(f.check.as_str());
+    out.push(b'{');
+    key(out, "check", true);
+    string(out, &f.check)?;
+    key(out, "title", false);
+    match text {
+        Some(t) => out.extend_from_slice(t.written_title.get().as_bytes()),
+        None => string(out, "")?,
+    }
+    key(out, "severity", false);
+    string(out, f.severity.as_str())?;
+    key(out, "tool", false);
+    optional_string(out, f.tool.as_deref())?;
+    key(out, "related", false);
+    if f.related.is_empty() {
+        out.extend_from_slice(b"[]");
+    } else {
+        out.push(b'[');
+        for (i, id) in f.related.iter().enumerate() {
+            out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+            out.extend_from_slice(&INDENT[..8]);
+            string(out, id)?;
+        }
+        out.push(b'\n');
+        out.extend_from_slice(&INDENT[..6]);
+        out.push(b']');
+    }
+    key(out, "subject", false);
+    optional_string(out, f.subject.as_deref())?;
+    key(out, "message", false);
+    message(out, &f.message)?;
+    match text {
+        Some(t) if t.check.same_parts(&f.check) => {
+            key(out, "remediation", false);
+            out.extend_from_slice(t.remediation.get().as_bytes());
+            key(out, "controls", false);
+            out.extend_from_slice(t.controls.get().as_bytes());
+        }
+        _ => {
+            key(out, "remediation", false);
+            string(out, f.remediation())?;
+            key(out, "controls", false);
+            nested(out, f.controls())?;
+        }
+    }
+    key(out, "location", false);
+    match &f.location {
+        None => out.extend_from_slice(b"null"),
+        Some(location) => {
+            out.push(b'{');
+            key_at(out, "file", true, 8);
+            string(out, &location.file)?;
+            key_at(out, "line", false, 8);
+            out.extend_from_slice(itoa::Buffer::new().format(location.line).as_bytes());
+            key_at(out, "column", false, 8);
+            out.extend_from_slice(itoa::Buffer::new().format(location.column).as_bytes());
+            out.push(b'\n');
+            out.extend_from_slice(&INDENT[..6]);
+            out.push(b'}');
+        }
+    }
+    key(out, "fingerprint", false);
+    string(out, f.fingerprint.digits().as_str())?;
+    key(out, "waiver", false);
+    match &f.waiver {
+        None => out.extend_from_slice(b"null"),
+        Some(waiver) => nested(out, waiver)?,
+    }
+    out.push(b'\n');
+    out.extend_from_slice(&INDENT[..4]);
+    out.push(b'}');
+    Ok(())
+}
+
+/// A finding's field name, on its own line after the previous field.
+fn key(out: &mut Vec<u8>, name: &str, first: bool) {
+    key_at(out, name, first, 6);
+}
+
+/// A field name (never one that needs escaping) indented by `indent`.
+fn key_at(out: &mut Vec<u8>, name: &str, first: bool, indent: usize) {
+    out.extend_from_slice(if first { b"\n" } else { b",\n" });
+    out.extend_from_slice(&INDENT[..indent]);
+    out.push(b'"');
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\": ");
+}
+
+/// `value` as a JSON string, as serde_json writes it.
+fn string(out: &mut Vec<u8>, value: &str) -> Result<()> {
+    if needs_escape(value) {
+        serde_json::to_writer(&mut *out, value)?;
+    } else {
+        out.push(b'"');
+        out.extend_from_slice(value.as_bytes());
+        out.push(b'"');
+    }
+    Ok(())
+}
+
+fn optional_string(out: &mut Vec<u8>, value: Option<&str>) -> Result<()> {
+    match value {
+        None => out.extend_from_slice(b"null"),
+        Some(value) => string(out, value)?,
+    }
+    Ok(())
+}
+
+/// A message as one JSON string, its pieces copied one after another.
+fn message(out: &mut Vec<u8>, message: &crate::checks::message::Message) -> Result<()> {
+    if message.pieces().any(needs_escape) {
+        return Ok(serde_json::to_writer(&mut *out, message)?);
+    }
+    out.push(b'"');
+    for piece in message.pieces() {
+        out.extend_from_slice(piece.as_bytes());
+    }
+    out.push(b'"');
+    Ok(())
+}
+
+/// A rarer value (a waiver, guidance of a finding's own), serialized by
+/// serde_json as it sits in a finding.
+fn nested<T: ?Sized + Serialize>(out: &mut Vec<u8>, value: &T) -> Result<()> {
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut *out, Nested::at(FINDING_FIELD_DEPTH));
+    Ok(value.serialize(&mut serializer)?)
+}
+
+/// Whether serde_json escapes any byte of `text`: a control character, a
+/// quote or a backslash. Read in blocks without stopping early, which the
+/// compiler turns into vector instructions; a large report's strings are
+/// tens of megabytes.
+fn needs_escape(text: &str) -> bool {
+    let escaped = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    let mut blocks = text.as_bytes().chunks_exact(32);
+    let rest = blocks.remainder();
+    blocks.any(|block| block.iter().fold(false, |any, &b| any | escaped(b)))
+        || rest.iter().any(|&b| escaped(b))
 }
 
 /// `serde_json`'s pretty format (two spaces per level) for a value that
@@ -322,32 +441,6 @@ impl serde_json::ser::Formatter for Nested {
     }
 }
 
-fn json_finding<'a>(texts: &'a CheckTexts, f: &'a Finding) -> JsonFinding<'a> {
-    let text = texts.get(f.check.as_str());
-    let title = text.map_or(Shared::Value(""), |t| Shared::Written(&t.written_title));
-    let (remediation, controls) = match text {
-        Some(t) if t.check.same_parts(&f.check) => (
-            Shared::Written(&t.remediation),
-            Shared::Written(&t.controls),
-        ),
-        _ => (Shared::Value(f.remediation()), Shared::Value(f.controls())),
-    };
-    JsonFinding {
-        check: &f.check,
-        title,
-        severity: f.severity.as_str(),
-        tool: f.tool.as_deref(),
-        related: &f.related,
-        subject: f.subject.as_deref(),
-        message: &f.message,
-        remediation,
-        controls,
-        location: f.location.as_ref(),
-        fingerprint: f.fingerprint,
-        waiver: f.waiver.as_deref(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,6 +448,7 @@ mod tests {
     use crate::checks::Catalogue;
     use crate::checks::Guidance;
     use crate::inventory::{load_str, source::Format};
+    use crate::shared_str::SharedStr;
 
     /// The report as one document: what [`write`] must produce byte for byte.
     #[derive(Serialize)]
@@ -364,25 +458,45 @@ mod tests {
         findings: Vec<JsonFinding<'a>>,
     }
 
-    /// A finding with every value serialized in place, nothing written ahead.
-    fn plain<'a>(result: &'a AuditResult, none: &'a CheckTexts, f: &'a Finding) -> JsonFinding<'a> {
+    /// A finding as serde_json writes it: what [`write_finding`] must write
+    /// byte for byte.
+    #[derive(Serialize)]
+    struct JsonFinding<'a> {
+        check: &'a str,
+        title: &'a str,
+        severity: &'a str,
+        tool: Option<&'a str>,
+        related: &'a [SharedStr],
+        subject: Option<&'a str>,
+        message: &'a crate::checks::message::Message,
+        remediation: &'a str,
+        controls: &'a [String],
+        location: Option<&'a crate::checks::Location>,
+        fingerprint: crate::checks::Fingerprint,
+        waiver: Option<&'a crate::checks::AppliedWaiver>,
+    }
+
+    fn plain<'a>(result: &'a AuditResult, f: &'a Finding) -> JsonFinding<'a> {
         JsonFinding {
-            title: Shared::Value(result.check(&f.check).map_or("", |c| c.title.as_str())),
-            remediation: Shared::Value(f.remediation()),
-            controls: Shared::Value(f.controls()),
-            ..json_finding(none, f)
+            check: &f.check,
+            title: result.check(&f.check).map_or("", |c| c.title.as_str()),
+            severity: f.severity.as_str(),
+            tool: f.tool.as_deref(),
+            related: &f.related,
+            subject: f.subject.as_deref(),
+            message: &f.message,
+            remediation: f.remediation(),
+            controls: f.controls(),
+            location: f.location.as_ref(),
+            fingerprint: f.fingerprint,
+            waiver: f.waiver.as_deref(),
         }
     }
 
     fn whole(result: &AuditResult) -> Vec<u8> {
-        let none = CheckTexts::default();
         let doc = Whole {
             head: head(result),
-            findings: result
-                .findings
-                .iter()
-                .map(|f| plain(result, &none, f))
-                .collect(),
+            findings: result.findings.iter().map(|f| plain(result, f)).collect(),
         };
         let mut out = serde_json::to_vec_pretty(&doc).unwrap();
         out.push(b'\n');
@@ -474,5 +588,61 @@ mod tests {
             findings[0]["controls"],
             serde_json::json!(result.findings[0].controls())
         );
+    }
+
+    #[test]
+    fn every_field_of_a_finding_reads_as_serde_writes_it() {
+        let mut result = result_of(4);
+        assert!(result.findings.len() >= 4);
+        let hostile = "q \" b \\ \t \u{1} \u{1f} é → 𝄞";
+        let f = &mut result.findings[0];
+        f.subject = Some(hostile.into());
+        f.tool = Some(hostile.into());
+        f.related = [hostile, "plain"]
+            .into_iter()
+            .map(SharedStr::from)
+            .collect();
+        f.message = hostile.into();
+        f.location = None;
+        f.waiver = Some(Box::new(crate::checks::AppliedWaiver {
+            reason: hostile.into(),
+            approved_by: "sec".into(),
+            expires: jiff::civil::date(2027, 1, 31),
+            ticket: None,
+        }));
+        // A check the result does not list: no title, its own guidance.
+        result.findings[1].check = CheckRef::from("not-a-check");
+        result.findings[2].related = Default::default();
+        result.findings[2].subject = None;
+        result.findings[3].location.as_mut().unwrap().file = hostile.into();
+        let written = render(&result).unwrap();
+        assert!(
+            written == whole(&result),
+            "the report differs from the whole document:\n{}",
+            String::from_utf8_lossy(&written)
+        );
+        let parsed: serde_json::Value = serde_json::from_slice(&written).unwrap();
+        let first = &parsed["findings"][0];
+        assert_eq!(first["message"], hostile);
+        assert_eq!(first["related"], serde_json::json!([hostile, "plain"]));
+        assert_eq!(first["waiver"]["reason"], hostile);
+        assert_eq!(parsed["findings"][1]["title"], "");
+    }
+
+    #[test]
+    fn a_string_needs_escaping_for_any_control_quote_or_backslash_anywhere() {
+        assert!(!needs_escape(""));
+        assert!(!needs_escape("plain ASCII, é → 𝄞 and \u{7f}"));
+        assert!(!needs_escape(&"x".repeat(100)));
+        for special in ['"', '\\', '\u{0}', '\n', '\u{1f}'] {
+            // In the first block, at its end, in a later block, in the rest.
+            for at in [0, 31, 32, 63, 64, 70] {
+                let mut text: Vec<char> = "x".repeat(71).chars().collect();
+                text[at] = special;
+                let text: String = text.into_iter().collect();
+                assert!(needs_escape(&text), "{special:?} at {at}");
+            }
+        }
+        assert!(!needs_escape(" !#[]~"), "the bytes around the special ones");
     }
 }
