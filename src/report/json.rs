@@ -643,6 +643,12 @@ mod tests {
                 assert!(needs_escape(&text), "{special:?} at {at}");
             }
         }
+        // Two in one block count as much as one.
+        assert!(needs_escape(&format!(
+            "{}\"\\{}",
+            "x".repeat(30),
+            "x".repeat(8)
+        )));
         assert!(!needs_escape(" !#[]~"), "the bytes around the special ones");
     }
 }
