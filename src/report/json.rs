@@ -5,7 +5,6 @@ use std::io::{self, Write};
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 use crate::audit::AuditResult;
 use crate::checks::{CheckRef, Finding};
@@ -81,21 +80,19 @@ struct CheckText<'a> {
     /// The guidance the check gives its findings: a finding made with
     /// other guidance writes its own.
     check: &'a CheckRef,
-    written_title: Box<RawValue>,
-    remediation: Box<RawValue>,
-    controls: Box<RawValue>,
+    title: Vec<u8>,
+    remediation: Vec<u8>,
+    controls: Vec<u8>,
 }
 
 /// A finding's fields sit three levels deep in the report.
 const FINDING_FIELD_DEPTH: usize = 3;
 
 /// A finding's field value as the report writes it, ready to copy.
-fn written<T: ?Sized + Serialize>(value: &T) -> Result<Box<RawValue>> {
+fn written<T: ?Sized + Serialize>(value: &T) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    let mut serializer =
-        serde_json::Serializer::with_formatter(&mut out, Nested::at(FINDING_FIELD_DEPTH));
-    value.serialize(&mut serializer)?;
-    Ok(RawValue::from_string(String::from_utf8(out)?)?)
+    nested(&mut out, value)?;
+    Ok(out)
 }
 
 /// Each check's shared texts, looked up once per finding.
@@ -113,7 +110,7 @@ fn check_texts(result: &AuditResult) -> Result<CheckTexts<'_>> {
                 c.id.as_str(),
                 CheckText {
                     check,
-                    written_title: written(c.title.as_str())?,
+                    title: written(c.title.as_str())?,
                     remediation: written(guidance.remediation.as_str())?,
                     controls: written(guidance.controls.as_slice())?,
                 },
@@ -205,9 +202,10 @@ fn write_findings(
 }
 
 /// One finding, as serde_json pretty-prints it two levels deep, byte for
-/// byte (the tests compare the two), but written field by field: serde_json escapes a string a byte at a time, and the findings'
-/// strings (most of a large report) are copied whole when, as nearly
-/// always, they need no escape.
+/// byte (the tests compare the two), but written field by field: serde_json
+/// escapes a string a byte at a time, and the findings' strings (most of a
+/// large report) are copied whole when, as nearly always, they need no
+/// escape.
 fn write_finding(texts: &CheckTexts, f: &Finding, out: &mut Vec<u8>) -> Result<()> {
     let text = texts.get(f.check.as_str());
     out.push(b'{');
@@ -215,7 +213,7 @@ fn write_finding(texts: &CheckTexts, f: &Finding, out: &mut Vec<u8>) -> Result<(
     string(out, &f.check)?;
     key(out, "title", false);
     match text {
-        Some(t) => out.extend_from_slice(t.written_title.get().as_bytes()),
+        Some(t) => out.extend_from_slice(&t.title),
         None => string(out, "")?,
     }
     key(out, "severity", false);
@@ -232,27 +230,23 @@ fn write_finding(texts: &CheckTexts, f: &Finding, out: &mut Vec<u8>) -> Result<(
             out.extend_from_slice(&INDENT[..8]);
             string(out, id)?;
         }
-        out.push(b'\n');
-        out.extend_from_slice(&INDENT[..6]);
-        out.push(b']');
+        close(out, 6, b']');
     }
     key(out, "subject", false);
     optional_string(out, f.subject.as_deref())?;
     key(out, "message", false);
     message(out, &f.message)?;
-    match text {
-        Some(t) if t.check.same_parts(&f.check) => {
-            key(out, "remediation", false);
-            out.extend_from_slice(t.remediation.get().as_bytes());
-            key(out, "controls", false);
-            out.extend_from_slice(t.controls.get().as_bytes());
-        }
-        _ => {
-            key(out, "remediation", false);
-            string(out, f.remediation())?;
-            key(out, "controls", false);
-            nested(out, f.controls())?;
-        }
+    // Written ahead for the check, unless the finding has its own.
+    let guidance = text.filter(|t| t.check.same_parts(&f.check));
+    key(out, "remediation", false);
+    match guidance {
+        Some(t) => out.extend_from_slice(&t.remediation),
+        None => string(out, f.remediation())?,
+    }
+    key(out, "controls", false);
+    match guidance {
+        Some(t) => out.extend_from_slice(&t.controls),
+        None => nested(out, f.controls())?,
     }
     key(out, "location", false);
     match &f.location {
@@ -265,9 +259,7 @@ fn write_finding(texts: &CheckTexts, f: &Finding, out: &mut Vec<u8>) -> Result<(
             out.extend_from_slice(itoa::Buffer::new().format(location.line).as_bytes());
             key_at(out, "column", false, 8);
             out.extend_from_slice(itoa::Buffer::new().format(location.column).as_bytes());
-            out.push(b'\n');
-            out.extend_from_slice(&INDENT[..6]);
-            out.push(b'}');
+            close(out, 6, b'}');
         }
     }
     key(out, "fingerprint", false);
@@ -277,10 +269,15 @@ fn write_finding(texts: &CheckTexts, f: &Finding, out: &mut Vec<u8>) -> Result<(
         None => out.extend_from_slice(b"null"),
         Some(waiver) => nested(out, waiver)?,
     }
-    out.push(b'\n');
-    out.extend_from_slice(&INDENT[..4]);
-    out.push(b'}');
+    close(out, 4, b'}');
     Ok(())
+}
+
+/// The closing bracket of a list or object, on its own line.
+fn close(out: &mut Vec<u8>, indent: usize, bracket: u8) {
+    out.push(b'\n');
+    out.extend_from_slice(&INDENT[..indent]);
+    out.push(bracket);
 }
 
 /// A finding's field name, on its own line after the previous field.
@@ -330,8 +327,9 @@ fn message(out: &mut Vec<u8>, message: &crate::checks::message::Message) -> Resu
     Ok(())
 }
 
-/// A rarer value (a waiver, guidance of a finding's own), serialized by
-/// serde_json as it sits in a finding.
+/// A value serialized by serde_json as it sits in a finding's field: a
+/// check's texts, written ahead, and the rarer values (a waiver, guidance of
+/// a finding's own).
 fn nested<T: ?Sized + Serialize>(out: &mut Vec<u8>, value: &T) -> Result<()> {
     let mut serializer =
         serde_json::Serializer::with_formatter(&mut *out, Nested::at(FINDING_FIELD_DEPTH));
