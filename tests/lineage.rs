@@ -29,7 +29,17 @@ fn graph_doc() -> impl Strategy<Value = Value> {
             0..4,
         ),
     );
-    prop::collection::vec(tool, 2..12).prop_map(|tools| {
+    // Waivers in force and expired, used and unused, for a check or for all.
+    let waiver = (
+        0usize..12,
+        prop::sample::select(WAIVED),
+        prop::sample::select(&["2026-10-01", "2027-01-01"][..]),
+    );
+    (
+        prop::collection::vec(tool, 2..12),
+        prop::collection::vec(waiver, 0..4),
+    )
+        .prop_map(|(tools, waivers)| {
         let n = tools.len();
         let id = |i: usize| format!("t{}", (i * 7 + 3) % 97);
         let tools: Vec<Value> = tools
@@ -66,9 +76,28 @@ fn graph_doc() -> impl Strategy<Value = Value> {
                 t
             })
             .collect();
-        json!({"schema": 1, "policy": {"system_of_record": id(0), "allowed_regions": ["eu"]}, "tool": tools})
+        let mut waived = Vec::new();
+        let waivers: Vec<Value> = waivers
+            .into_iter()
+            .map(|(tool, check, expires)| (id(tool % n), check, expires))
+            // One waiver per check and tool: a second is invalid.
+            .filter(|(tool, check, _)| {
+                let fresh = !waived.contains(&(tool.clone(), *check));
+                waived.push((tool.clone(), *check));
+                fresh
+            })
+            .map(|(tool, check, expires)| json!({"check": check, "tool": tool, "reason": "accepted", "approved_by": "dpo@x.example", "expires": expires}))
+            .collect();
+        json!({"schema": 1, "policy": {"system_of_record": id(0), "allowed_regions": ["eu"]}, "tool": tools, "waiver": waivers})
     })
 }
+
+const WAIVED: &[&str] = &[
+    "*",
+    "data-undeclared-inflow",
+    "encryption-unknown",
+    "backup-missing",
+];
 
 fn load(doc: &Value) -> Inventory {
     let text = serde_json::to_string_pretty(doc).unwrap();

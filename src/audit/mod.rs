@@ -17,7 +17,7 @@ use crate::checks::{self, Catalogue, CheckDef, Context, Finding, Severity};
 use crate::diagnostic::{Diagnostic, InputError, did_you_mean};
 use crate::inventory::Inventory;
 use crate::inventory::dataflow::DataFlow;
-use crate::inventory::model::Tool;
+use crate::inventory::model::{Tool, Waiver};
 use crate::shared_str::SharedStr;
 
 #[derive(Clone, Debug)]
@@ -589,20 +589,23 @@ fn evaluate(ctx: &Context, def: &CheckDef, findings: &mut Vec<Finding>) {
 
 /// Waivers must name real checks and stay within `policy.max_waiver_days`.
 pub fn check_waivers(inv: &Inventory, ids: &[&str], as_of: Date) -> Result<(), InputError> {
+    let earlier = earlier_waivers_for_the_same_findings(&inv.waivers);
     // Waivers may come from the inventory or from a `--waivers` file; errors
     // are reported against the file each waiver was written in.
     let mut files: Vec<Option<&str>> = inv.waivers.iter().map(|w| w.file.as_deref()).collect();
     files.dedup();
     for file in files {
-        let waivers: Vec<&crate::inventory::model::Waiver> = inv
+        let waivers: Vec<(&Waiver, Option<&Waiver>)> = inv
             .waivers
             .iter()
-            .filter(|w| w.file.as_deref() == file)
+            .zip(&earlier)
+            .filter(|(w, _)| w.file.as_deref() == file)
+            .map(|(w, first)| (w, *first))
             .collect();
         check_waiver_list(
             &waivers,
             inv.policy.max_waiver_days,
-            file.unwrap_or(&inv.path),
+            (file.unwrap_or(&inv.path), &inv.path),
             ids,
             as_of,
         )?;
@@ -610,15 +613,59 @@ pub fn check_waivers(inv: &Inventory, ids: &[&str], as_of: Date) -> Result<(), I
     Ok(())
 }
 
+/// For each waiver, the first waiver before it that covers the same check
+/// and tool, if any. Two such waivers would make two `waiver-unused` or
+/// `waiver-expired` findings with one fingerprint, and which of them
+/// applies would depend on their order.
+fn earlier_waivers_for_the_same_findings(waivers: &[Waiver]) -> Vec<Option<&Waiver>> {
+    let mut first: HashMap<(&str, Option<&str>), &Waiver> = HashMap::new();
+    waivers
+        .iter()
+        .map(|w| {
+            let key = (w.check.as_str(), w.tool.as_deref());
+            match first.get(&key) {
+                Some(earlier) => Some(*earlier),
+                None => {
+                    first.insert(key, w);
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
+/// The waivers written in one file, each with the earlier waiver it
+/// repeats, reported against `file` (the inventory is `inventory_file`).
 fn check_waiver_list(
-    waivers: &[&crate::inventory::model::Waiver],
+    waivers: &[(&Waiver, Option<&Waiver>)],
     max_waiver_days: Option<i64>,
-    file: &str,
+    (file, inventory_file): (&str, &str),
     ids: &[&str],
     as_of: Date,
 ) -> Result<(), InputError> {
     let mut errors = Vec::new();
-    for w in waivers {
+    for &(w, earlier) in waivers {
+        if let Some(first) = earlier {
+            let first_file = first.file.as_deref().unwrap_or(inventory_file);
+            let place = if first_file == file {
+                format!("line {}, column {}", first.loc.line, first.loc.column)
+            } else {
+                format!("{first_file}:{}:{}", first.loc.line, first.loc.column)
+            };
+            let tool = w
+                .tool
+                .as_deref()
+                .map_or("the stack".to_string(), |t| format!("`{t}`"));
+            errors.push(
+                Diagnostic::at(
+                    w.loc,
+                    format!("a second waiver for `{}` on {tool}", w.check),
+                )
+                .help(format!(
+                    "a waiver for the same check and tool is already at {place}; keep one"
+                )),
+            );
+        }
         if w.check != "*" && !ids.contains(&w.check.as_str()) {
             let hint = did_you_mean(&w.check, ids.iter().copied()).map_or(
                 "name a check id from `stackaudit checks list`, or \"*\"".to_string(),
@@ -1099,6 +1146,27 @@ scim = true
                 .contains("did you mean `compliance-cert-missing`?"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_second_waiver_for_the_same_check_and_tool_is_invalid() {
+        // Both would be reported unused or expired under one fingerprint.
+        let renewed = WAIVER.replace("2027-02-01", "2027-03-01");
+        let err = run(&format!("{WAIVER}\n{renewed}"), "2026-11-22").unwrap_err();
+        assert_eq!(err.diagnostics.len(), 1, "{err}");
+        assert!(
+            err.to_string()
+                .contains("a second waiver for `compliance-cert-missing` on `hootsuite`"),
+            "{err}"
+        );
+        // Another tool, another check, or every check is no repeat.
+        for other in [
+            WAIVER.replace("hootsuite", "buffer"),
+            WAIVER.replace("compliance-cert-missing", "backup-missing"),
+            WAIVER.replace("compliance-cert-missing", "*"),
+        ] {
+            run(&format!("{WAIVER}\n{other}"), "2026-11-22").unwrap();
+        }
     }
 
     #[test]
