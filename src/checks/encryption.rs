@@ -30,39 +30,66 @@ fn protected(data: DataSet) -> DataSet {
 /// What an `at_rest` value says, however the vendor spelled it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AtRest {
-    /// AES with 256-bit keys: `aes-256`, `AES256`, `aes-256-gcm`, `AES 256`.
+    /// AES with 256-bit keys: `aes-256`, `AES256`, `aes-256-gcm`, `AES 256`,
+    /// `256-bit AES`.
     Aes256,
-    /// No encryption: `none`, `unencrypted`, `no`, `false`, `plaintext`.
+    /// No encryption: `none`, `unencrypted`, `no`, `false`, `plaintext`,
+    /// `no encryption`.
     Unencrypted,
-    /// Anything else (`aes-128`, `proprietary`…): encrypted, not with AES-256.
+    /// Anything else (`aes-128`, `aes-2560`, `proprietary`…): encrypted, not
+    /// with AES-256.
     Other,
 }
 
-/// Reads an `at_rest` value case-insensitively, ignoring spaces, dashes and
-/// underscores, so the spellings vendors use in questionnaires all count.
+/// Reads an `at_rest` value as words, case-insensitively: spaces, dashes,
+/// underscores, slashes and dots separate them, so the spellings vendors
+/// use in questionnaires all count, while `AES-2560` or `AES-256x` are not
+/// AES-256.
 pub fn classify_at_rest(text: &str) -> AtRest {
-    let squashed: String = text
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '_' | '/' | '.'))
-        .flat_map(char::to_lowercase)
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split([' ', '-', '_', '/', '.'])
+        .filter(|w| !w.is_empty())
         .collect();
     const UNENCRYPTED: &[&str] = &[
         "none",
         "unencrypted",
         "notencrypted",
+        "noencryption",
         "no",
         "false",
         "off",
         "plaintext",
         "cleartext",
     ];
-    if UNENCRYPTED.contains(&squashed.as_str()) {
-        AtRest::Unencrypted
-    } else if squashed.starts_with("aes256") {
+    if UNENCRYPTED.contains(&words.concat().as_str()) {
+        return AtRest::Unencrypted;
+    }
+    // The key size, as a word of its own or run into "aes" or "bit".
+    let is_256 = |w: &str| matches!(w, "256" | "256bit");
+    let aes_256 = match words.as_slice() {
+        // AES-256, AES 256, AES-256-GCM, AES 256-bit.
+        ["aes", size, ..] => is_256(size),
+        // AES256, AES256-GCM, AES256GCM.
+        [first, ..] if first.starts_with("aes256") => is_mode(&first["aes256".len()..]),
+        // 256-bit AES, 256 bit AES.
+        [size, "aes", ..] => is_256(size),
+        [size, "bit", "aes", ..] => is_256(size),
+        _ => false,
+    };
+    if aes_256 {
         AtRest::Aes256
     } else {
         AtRest::Other
     }
+}
+
+/// What may follow "aes256" in one word: nothing, or a block cipher mode.
+fn is_mode(rest: &str) -> bool {
+    matches!(
+        rest,
+        "" | "gcm" | "cbc" | "ctr" | "xts" | "ccm" | "siv" | "ocb" | "cfb" | "ofb" | "gcmsiv"
+    )
 }
 
 fn at_rest(tool: &crate::inventory::model::Tool) -> Option<&str> {
@@ -246,6 +273,13 @@ mod tests {
             "AES 256",
             "aes_256",
             "Aes-256-CBC",
+            "AES256-GCM",
+            "aes256gcm",
+            "AES 256-bit",
+            "AES-256 bit",
+            "256-bit AES",
+            "256 bit AES-GCM",
+            "aes-256-gcm (AWS KMS)",
         ] {
             assert_eq!(classify_at_rest(strong), AtRest::Aes256, "{strong}");
         }
@@ -257,10 +291,28 @@ mod tests {
             "plaintext",
             "NONE",
             "Not encrypted",
+            "no encryption",
+            "Plain text",
+            "clear-text",
         ] {
             assert_eq!(classify_at_rest(none), AtRest::Unencrypted, "{none}");
         }
-        for other in ["aes-128", "AES128", "proprietary", "aes", "3des"] {
+        for other in [
+            "aes-128",
+            "AES128",
+            "proprietary",
+            "aes",
+            "3des",
+            // Near misses of AES-256 are not AES-256.
+            "AES-2560",
+            "aes-256x",
+            "aes256x",
+            "aes2561",
+            "aes-25",
+            "2560-bit AES",
+            "aes-128-256",
+            "not aes-256",
+        ] {
             assert_eq!(classify_at_rest(other), AtRest::Other, "{other}");
         }
         let body = [

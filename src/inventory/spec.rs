@@ -315,7 +315,7 @@ pub const ENCRYPTION: &[Field] = &[
     opt(
         "at_rest",
         Ty::OpenEnum(AT_REST_KNOWN),
-        "Encryption at rest as the vendor states it: AES-256 in any spelling (AES256, aes-256-gcm, AES 256), none (also unencrypted, no, false, plaintext), or anything else, which counts as weaker than AES-256.",
+        "Encryption at rest as the vendor states it: AES-256 in any spelling (AES256, aes-256-gcm, AES 256, 256-bit AES), none (also unencrypted, not encrypted, no encryption, no, false, plaintext), or anything else, which counts as weaker than AES-256.",
     ),
     opt(
         "in_transit",

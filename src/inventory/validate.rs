@@ -313,8 +313,22 @@ impl Checker<'_> {
                     self.errors.push(unknown_value(node.loc, key, s, allowed));
                 }
             }
-            Ty::OpenEnum(_) => {
-                self.expect_str(node, path, "a string");
+            Ty::OpenEnum(known) => {
+                // An empty wording says nothing, yet would count as a stated one.
+                if let Some(s) = self.expect_str(node, path, "a string")
+                    && s.trim().is_empty()
+                {
+                    self.errors.push(
+                        Diagnostic::at(node.loc, format!("`{path}` is empty")).help(format!(
+                            "write it as the vendor states it (such as {}), or leave `{key}` out when it is not known",
+                            known
+                                .iter()
+                                .map(|k| format!("\"{k}\""))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                    );
+                }
             }
             Ty::Region => {
                 if let Some(s) = self.expect_str(node, path, "a region code")
@@ -469,6 +483,17 @@ impl Checker<'_> {
             && let Value::Str(s) = &node.value
         {
             d = d.help(format!("write a list: [\"{s}\"]"));
+        }
+        if expected == "an integer"
+            && let Value::Float(f) = node.value
+            && f.is_finite()
+            && f.abs() < 1e15
+        {
+            d = d.help(if f.fract() == 0.0 {
+                format!("write {} without the decimal point", f as i64)
+            } else {
+                format!("write a whole number, such as {}", f.round() as i64)
+            });
         }
         self.errors.push(d);
     }
