@@ -192,9 +192,10 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
     }
     let mut clean_tools = Vec::new();
     let mut known_only = Vec::new();
-    // Tools with the most serious findings first, so the eye lands on them.
+    // Tools with the most serious findings first, so the eye lands on them;
+    // ties by id, so the order of the file does not show.
     let mut tools: Vec<_> = result.tools.iter().collect();
-    tools.sort_by_key(|t| t.score);
+    tools.sort_by(|a, b| a.score.cmp(&b.score).then_with(|| a.id.cmp(&b.id)));
     for tool in tools {
         let findings = by_tool
             .get(tool.id.as_str())
@@ -265,6 +266,24 @@ pub fn render(result: &AuditResult, options: &RenderOptions) -> String {
 mod tests {
     use super::*;
     use crate::audit::audit_text;
+
+    #[test]
+    fn tools_of_equal_score_are_listed_by_id_whatever_the_file_order() {
+        let tool = |id: &str| {
+            format!("[[tool]]\nid = \"{id}\"\nname = \"Tool {id}\"\ncategory = \"chat\"\n\n")
+        };
+        let [zeta, alpha] = [tool("zeta"), tool("alpha")];
+        let render_in = |tools: &str| {
+            render(
+                &audit_text(&format!("schema = 1\n\n{tools}")),
+                &RenderOptions::default(),
+            )
+        };
+        let forward = render_in(&format!("{zeta}{alpha}"));
+        assert_eq!(forward, render_in(&format!("{alpha}{zeta}")));
+        let at = |id: &str| forward.find(&format!("\nTool {id} ({id})")).unwrap();
+        assert!(at("alpha") < at("zeta"), "{forward}");
+    }
 
     #[test]
     fn a_long_waiver_reason_is_cut_in_the_findings_table() {
