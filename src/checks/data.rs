@@ -57,12 +57,19 @@ fn data_undeclared_outflow(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>
                 if to.len() > RECEIVERS_NAMED {
                     names.push(format!("{} more", to.len() - RECEIVERS_NAMED));
                 }
+                // "`a`", "`a` and `b`", "`a`, `b` and 3 more".
+                let last = names.pop().unwrap_or_default();
+                let names = if names.is_empty() {
+                    vec![last]
+                } else {
+                    vec![names.join(", "), last]
+                };
                 related.extend(
                     to.iter()
                         .take(RECEIVERS_NAMED)
                         .map(|&j| tools[j].id.clone()),
                 );
-                format!("{class} to {}", names.join(", "))
+                format!("{class} to {}", names.join(" and "))
             })
             .collect();
         related.sort();
@@ -122,6 +129,44 @@ mod tests {
         assert_eq!(&*findings[0].related, ["crm"]);
         // It is no inflow: nothing carries pii into the form.
         assert!(run("data-undeclared-inflow", &body, AS_OF).is_empty());
+    }
+
+    #[test]
+    fn an_outflow_to_many_names_five_receivers_and_counts_the_rest() {
+        let sends_to = |receivers: &[&str]| {
+            let mut body = tool(
+                "form",
+                "survey",
+                &receivers
+                    .iter()
+                    .map(|r| format!("[[tool.integration]]\nto = \"{r}\"\ndata = [\"pii\"]\n"))
+                    .collect::<String>(),
+            );
+            for r in receivers {
+                body.push_str(&tool(r, "crm", "data = [\"pii\"]"));
+            }
+            let findings = run("data-undeclared-outflow", &body, AS_OF);
+            assert_eq!(findings.len(), 1);
+            (
+                findings[0].message.text().to_string(),
+                findings[0].related.len(),
+            )
+        };
+        assert_eq!(
+            sends_to(&["b", "a"]),
+            (
+                "`form` sends pii to `a` and `b` but does not declare it".into(),
+                2
+            )
+        );
+        assert_eq!(
+            sends_to(&["g", "f", "e", "d", "c", "b", "a"]),
+            (
+                "`form` sends pii to `a`, `b`, `c`, `d`, `e` and 2 more but does not declare it"
+                    .into(),
+                5
+            )
+        );
     }
 
     #[test]
