@@ -987,6 +987,21 @@ scim = true
     }
 
     #[test]
+    fn renewal_escalation_follows_the_renewals_own_grade_and_parameter() {
+        let regraded = |severity: &str, escalated: &str| {
+            renewal_severity(&renewal_audit(&format!(
+                "[checks.severity]\n\"contract-renewal-due\" = \"{severity}\"\n[checks.params.contract-renewal-due]\nescalated_severity = \"{escalated}\"\n"
+            )))
+        };
+        // Re-graded, a renewal is still raised; never lowered.
+        assert_eq!(regraded("low", "medium"), Severity::Medium);
+        assert_eq!(regraded("high", "medium"), Severity::High);
+        assert_eq!(regraded("low", "critical"), Severity::Critical);
+        // The parameter set to the renewal's own grade turns it off.
+        assert_eq!(regraded("low", "low"), Severity::Low);
+    }
+
+    #[test]
     fn a_raised_renewals_message_is_capped_like_every_other() {
         use crate::diagnostic::MAX_MESSAGE_CHARS;
         // A long name: the renewal's message fits, the escalation's words do not.
