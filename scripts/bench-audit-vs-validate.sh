@@ -17,20 +17,31 @@ trap 'rm -rf "$dir"' EXIT
 bin=target/release/stackaudit
 # shellcheck source=scripts/bench-lib.sh
 . scripts/bench-lib.sh
-measure() { # prints "wall_seconds cpu_seconds peak_kib"
-  : >"$dir/runs"
+# validate and audit run in alternation, so that the machine's drift (a
+# shared host's neighbours, frequency changes) falls on both alike.
+# Prints "validate_wall validate_cpu validate_kib audit_wall audit_cpu audit_kib
+# pair_ratio": medians of each, and the median of each run's audit wall over
+# the validate run just before it (which a drift between runs moves least).
+measure() {
+  : >"$dir/validate"
+  : >"$dir/audit"
   for _ in $(seq "$runs"); do
+    time_once "$dir/validate" "$bin" validate "$dir/stack.toml"
     # Each audit writes a new report, as a user's first run would.
     rm -f "$dir/report.json"
-    time_once "$dir/runs" "$@"
+    time_once "$dir/audit" "$bin" audit "$dir/stack.toml" --as-of 2026-11-22 -f json -o "$dir/report.json"
   done
-  echo "$(cut -d' ' -f1 "$dir/runs" | median) $(cut -d' ' -f2 "$dir/runs" | median) $(cut -d' ' -f3 "$dir/runs" | median)"
+  for which in validate audit; do
+    for column in 1 2 3; do
+      printf '%s ' "$(cut -d' ' -f"$column" "$dir/$which" | median)"
+    done
+  done
+  paste -d' ' "$dir/validate" "$dir/audit" | awk '$1 > 0 { print $4 / $1 }' | median
 }
-printf '| tools | validate wall s | audit -f json wall s | audit / validate, wall | validate CPU s | audit CPU s | audit / validate, CPU | validate peak MiB | audit peak MiB |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
+printf '| tools | validate wall s | audit -f json wall s | audit / validate, wall | the same, median of pairs | validate CPU s | audit CPU s | audit / validate, CPU | validate peak MiB | audit peak MiB |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
 for tools in "$n" "$((4 * n))"; do
   cargo bench --bench engine --quiet -- --tools "$tools" --runs 1 --write "$dir/stack.toml" >/dev/null
-  read -r vw vc vm < <(measure "$bin" validate "$dir/stack.toml")
-  read -r aw ac am < <(measure "$bin" audit "$dir/stack.toml" --as-of 2026-11-22 -f json -o "$dir/report.json")
-  awk -v t="$tools" -v vw="$vw" -v aw="$aw" -v vc="$vc" -v ac="$ac" -v vm="$vm" -v am="$am" \
-    'BEGIN { printf "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f | %.0f |\n", t, vw, aw, aw / vw, vc, ac, ac / vc, vm / 1024, am / 1024 }'
+  read -r vw vc vm aw ac am pair < <(measure)
+  awk -v t="$tools" -v vw="$vw" -v aw="$aw" -v pair="$pair" -v vc="$vc" -v ac="$ac" -v vm="$vm" -v am="$am" \
+    'BEGIN { printf "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f | %.0f |\n", t, vw, aw, aw / vw, pair, vc, ac, ac / vc, vm / 1024, am / 1024 }'
 done
