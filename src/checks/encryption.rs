@@ -278,6 +278,7 @@ mod tests {
             "AES 256-bit",
             "AES-256 bit",
             "256-bit AES",
+            "256 AES",
             "256 bit AES-GCM",
             "aes-256-gcm (AWS KMS)",
         ] {
