@@ -12,6 +12,7 @@ use stackaudit::inventory::dataflow::{DataFlow, Path};
 use stackaudit::inventory::model::{DataClass, Direction};
 use stackaudit::inventory::source::Format;
 use stackaudit::inventory::{Inventory, load_str};
+use stackaudit::report::{self, Format as Report, RenderOptions};
 
 const DATA: &[&str] = &["pii", "behavioral", "customer", "public"];
 
@@ -378,4 +379,18 @@ fn the_example_stack_reads_the_same_reversed() {
     let (fa, fb) = (findings(&a), findings(&b));
     assert!(fa.iter().any(|f| f.4.contains("behavioral from `marketo`")));
     assert_eq!(fa, fb);
+    // The reports that show no line numbers read the same, byte for byte:
+    // tools of equal score, integrations and the graph included.
+    let options = AuditOptions::new("2026-11-22".parse().unwrap());
+    let (ra, rb) = (
+        audit(&a, &Catalogue::builtin(), &options).unwrap(),
+        audit(&b, &Catalogue::builtin(), &options).unwrap(),
+    );
+    for format in [Report::Table, Report::Markdown, Report::Html] {
+        let render = |r| report::render(r, format, &RenderOptions::default()).unwrap();
+        assert!(
+            render(&ra) == render(&rb),
+            "{format:?} follows the file's order"
+        );
+    }
 }

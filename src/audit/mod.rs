@@ -822,8 +822,11 @@ fn stack_score(tools: &[ToolSummary], findings: &[Finding]) -> u32 {
     (mean.round() as u32).saturating_sub(stack_penalty)
 }
 
+/// Every integration as declared, ordered by the ids it joins (as the
+/// inventory writes them), so no report shows the order of the file.
 fn graph_edges(inv: &Inventory, flow: &DataFlow) -> Vec<GraphEdge> {
-    inv.tools
+    let mut edges: Vec<GraphEdge> = inv
+        .tools
         .iter()
         .flat_map(|t| {
             t.integrations.iter().map(move |g| GraphEdge {
@@ -841,7 +844,10 @@ fn graph_edges(inv: &Inventory, flow: &DataFlow) -> Vec<GraphEdge> {
                     .unwrap_or_default(),
             })
         })
-        .collect()
+        .collect();
+    // Stable: a tool's integrations with one target keep their order.
+    edges.sort_by(|a, b| a.from.cmp(&b.from).then_with(|| a.to.cmp(&b.to)));
+    edges
 }
 
 /// For tests across the crate: a TOML inventory audited with the built-in
