@@ -393,4 +393,15 @@ fn the_example_stack_reads_the_same_reversed() {
             "{format:?} follows the file's order"
         );
     }
+    // JUnit's cases name their lines; its suites come in the same order.
+    let suites = |r| {
+        let xml = report::render(r, Report::Junit, &RenderOptions::default()).unwrap();
+        let xml = String::from_utf8(xml).unwrap();
+        xml.lines()
+            .filter(|l| l.trim_start().starts_with("<testsuite "))
+            .map(|l| l.split('"').nth(1).unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(suites(&ra).len() > 10);
+    assert_eq!(suites(&ra), suites(&rb));
 }
