@@ -41,14 +41,14 @@ pub enum AtRest {
     Other,
 }
 
-/// Reads an `at_rest` value as words, case-insensitively: spaces, dashes,
-/// underscores, slashes and dots separate them, so the spellings vendors
-/// use in questionnaires all count, while `AES-2560` or `AES-256x` are not
-/// AES-256.
+/// Reads an `at_rest` value as words, case-insensitively: anything but a
+/// letter or digit separates them (`AES-256, GCM`, `AES-256 (KMS)`), so the
+/// spellings vendors use in questionnaires all count, while `AES-2560` or
+/// `AES-256x` are not AES-256.
 pub fn classify_at_rest(text: &str) -> AtRest {
     let lower = text.to_lowercase();
     let words: Vec<&str> = lower
-        .split([' ', '-', '_', '/', '.'])
+        .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
     const UNENCRYPTED: &[&str] = &[
@@ -65,16 +65,16 @@ pub fn classify_at_rest(text: &str) -> AtRest {
     if UNENCRYPTED.contains(&words.concat().as_str()) {
         return AtRest::Unencrypted;
     }
-    // The key size, as a word of its own or run into "aes" or "bit".
-    let is_256 = |w: &str| matches!(w, "256" | "256bit");
+    // The key size, as a word of its own or run into "bit".
+    let is_256 = |w: &str| matches!(w, "256" | "256bit" | "256bits");
     let aes_256 = match words.as_slice() {
         // AES-256, AES 256, AES-256-GCM, AES 256-bit.
         ["aes", size, ..] => is_256(size),
-        // AES256, AES256-GCM, AES256GCM.
+        // AES256, AES256-GCM, AES256GCM, AES256bit.
         [first, ..] if first.starts_with("aes256") => is_mode(&first["aes256".len()..]),
-        // 256-bit AES, 256 bit AES.
+        // 256-bit AES, 256 bit AES, 256 bits AES.
         [size, "aes", ..] => is_256(size),
-        [size, "bit", "aes", ..] => is_256(size),
+        [size, "bit" | "bits", "aes", ..] => is_256(size),
         _ => false,
     };
     if aes_256 {
@@ -84,11 +84,23 @@ pub fn classify_at_rest(text: &str) -> AtRest {
     }
 }
 
-/// What may follow "aes256" in one word: nothing, or a block cipher mode.
+/// What may follow "aes256" in one word: nothing, "bit", or a block
+/// cipher mode.
 fn is_mode(rest: &str) -> bool {
     matches!(
         rest,
-        "" | "gcm" | "cbc" | "ctr" | "xts" | "ccm" | "siv" | "ocb" | "cfb" | "ofb" | "gcmsiv"
+        "" | "bit"
+            | "bits"
+            | "gcm"
+            | "cbc"
+            | "ctr"
+            | "xts"
+            | "ccm"
+            | "siv"
+            | "ocb"
+            | "cfb"
+            | "ofb"
+            | "gcmsiv"
     )
 }
 
@@ -281,6 +293,16 @@ mod tests {
             "256 AES",
             "256 bit AES-GCM",
             "aes-256-gcm (AWS KMS)",
+            "AES-256, GCM",
+            "AES256, AWS KMS",
+            "AES-256(GCM)",
+            "AES-256;",
+            "AES-256\t",
+            "\nAES-256\n",
+            "AES256bit",
+            "256 bits AES",
+            "AES-256/GCM",
+            "aes_256_gcm",
         ] {
             assert_eq!(classify_at_rest(strong), AtRest::Aes256, "{strong}");
         }

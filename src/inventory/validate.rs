@@ -314,12 +314,18 @@ impl Checker<'_> {
                 }
             }
             Ty::OpenEnum(known) => {
-                // An empty wording says nothing, yet would count as a stated one.
+                // A wording without a letter or digit says nothing, yet would
+                // count as a stated one.
                 if let Some(s) = self.expect_str(node, path, "a string")
-                    && s.trim().is_empty()
+                    && !s.chars().any(char::is_alphanumeric)
                 {
+                    let what = if s.trim().is_empty() {
+                        "is empty"
+                    } else {
+                        "has no letter or digit"
+                    };
                     self.errors.push(
-                        Diagnostic::at(node.loc, format!("`{path}` is empty")).help(format!(
+                        Diagnostic::at(node.loc, format!("`{path}` {what}")).help(format!(
                             "write it as the vendor states it (such as {}), or leave `{key}` out when it is not known",
                             known
                                 .iter()
@@ -490,7 +496,7 @@ impl Checker<'_> {
             && f.abs() < 1e15
         {
             d = d.help(if f.fract() == 0.0 {
-                format!("write {} without the decimal point", f as i64)
+                format!("write it as the whole number {}", f as i64)
             } else {
                 format!("write a whole number, such as {}", f.round() as i64)
             });
