@@ -613,6 +613,20 @@ pub fn check_waivers(inv: &Inventory, ids: &[&str], as_of: Date) -> Result<(), I
     Ok(())
 }
 
+/// An earlier version of the inventory, as the base of `audit --base` or
+/// `diff`, without the waivers that repeat an earlier one for the same
+/// check and tool: they are an error now, and a pull request that removes
+/// them must still be compared with the base that has them.
+pub fn without_repeated_waivers(mut base: Inventory) -> Inventory {
+    let repeated: Vec<bool> = earlier_waivers_for_the_same_findings(&base.waivers)
+        .iter()
+        .map(Option::is_some)
+        .collect();
+    let mut repeated = repeated.into_iter();
+    base.waivers.retain(|_| !repeated.next().unwrap_or(false));
+    base
+}
+
 /// For each waiver, the first waiver before it that covers the same check
 /// and tool, if any. Two such waivers would make two `waiver-unused` or
 /// `waiver-expired` findings with one fingerprint, and which of them
@@ -656,14 +670,15 @@ fn check_waiver_list(
                 .tool
                 .as_deref()
                 .map_or("the stack".to_string(), |t| format!("`{t}`"));
+            let check = if w.check == "*" {
+                "every check (`*`)".to_string()
+            } else {
+                format!("`{}`", w.check)
+            };
             errors.push(
-                Diagnostic::at(
-                    w.loc,
-                    format!("a second waiver for `{}` on {tool}", w.check),
-                )
-                .help(format!(
-                    "a waiver for the same check and tool is already at {place}; keep one"
-                )),
+                Diagnostic::at(w.loc, format!("a second waiver for {check} on {tool}")).help(
+                    format!("a waiver for the same check and tool is already at {place}; keep one"),
+                ),
             );
         }
         if w.check != "*" && !ids.contains(&w.check.as_str()) {

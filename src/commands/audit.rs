@@ -166,7 +166,7 @@ pub fn run(args: AuditArgs, load: &LoadOptions, color: ColorChoice) -> Result<u8
     let known = match (&args.baseline, &args.base) {
         (Some(path), _) => Some(Baseline::read(path, load.max_input_size)?.known(&inventory)),
         (None, Some(old)) => {
-            let base = crate::inventory::load(old, load)?;
+            let base = crate::audit::without_repeated_waivers(crate::inventory::load(old, load)?);
             Some(known_from_base(&base, &inventory, &catalogue, &options)?)
         }
         (None, None) => None,

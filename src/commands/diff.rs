@@ -18,7 +18,8 @@ pub fn run(args: DiffArgs, load: &LoadOptions) -> Result<u8> {
         ];
         refuse_overwriting_inputs(path, "--output", &inputs, &args.checks_dirs)?;
     }
-    let old_inventory = crate::inventory::load(&args.old, load)?;
+    let old_inventory =
+        crate::audit::without_repeated_waivers(crate::inventory::load(&args.old, load)?);
     let new_inventory = crate::inventory::load(&args.new, load)?;
     let catalogue = Catalogue::load(&args.checks_dirs)?;
     let options = AuditOptions {
