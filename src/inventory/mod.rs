@@ -293,6 +293,19 @@ pub fn load_waivers(
     stack: &Inventory,
 ) -> Result<Vec<model::Waiver>, InputError> {
     let name = path.display().to_string();
+    // Read twice, each waiver would repeat itself.
+    let same = |a: &Path, b: &Path| {
+        a == b
+            || std::fs::canonicalize(a)
+                .is_ok_and(|a| std::fs::canonicalize(b).is_ok_and(|b| a == b))
+    };
+    if same(path, Path::new(stack.path.as_str())) {
+        return Err(InputError::single(
+            name,
+            Diagnostic::file("--waivers names the inventory itself")
+                .help("its [[waiver]] tables are read with it; name a separate waivers file, or leave --waivers out"),
+        ));
+    }
     let inv = load_fragment(path, options, "waiver", "waivers file", stack, |_, _| None)?;
     Ok(inv
         .waivers
