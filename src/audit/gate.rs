@@ -202,11 +202,13 @@ fn changes(merged: &Inventory, id: &str) -> Vec<String> {
         return out;
     };
     let category = candidate.category;
-    let active_peers: Vec<&Tool> = merged
+    let mut active_peers: Vec<&Tool> = merged
         .tools
         .iter()
         .filter(|t| t.id != id && t.status == Status::Active && t.category == category)
         .collect();
+    // By id, so the order of the file does not show.
+    active_peers.sort_by(|a, b| a.id.cmp(&b.id));
     if merged.policy.required_categories.contains(&category) && active_peers.is_empty() {
         out.push(format!(
             "Fills the required category `{category}`, which no active tool covers today."
@@ -229,7 +231,7 @@ fn changes(merged: &Inventory, id: &str) -> Vec<String> {
         };
         out.push(format!(
             "Adds a second tool to the exclusive category `{category}`, beside {}{spend}: once active, it is reported as redundant unless one of them is retired.",
-            names.join(", ")
+            crate::checks::and_list(names)
         ));
     }
     let flow = DataFlow::compute(merged);
@@ -250,7 +252,7 @@ fn changes(merged: &Inventory, id: &str) -> Vec<String> {
                 )
             })
             .collect();
-        out.push(format!("Receives `{class}` data from {}, which it does not declare: it must meet the stack's requirements for that data.", sources.join(" and ")));
+        out.push(format!("Receives `{class}` data from {}, which it does not declare: it must meet the stack's requirements for that data.", crate::checks::and_list(sources)));
     }
     for class in flow.undeclared_outflow(i).iter() {
         let to: Vec<String> = flow
@@ -260,7 +262,7 @@ fn changes(merged: &Inventory, id: &str) -> Vec<String> {
             .collect();
         out.push(format!(
             "Sends `{class}` data to {} without declaring it: it is treated as holding that data.",
-            to.join(", ")
+            crate::checks::and_list(to)
         ));
     }
     if let Some(sor) = &merged.policy.system_of_record {
@@ -386,6 +388,40 @@ impl GateReport {
 mod tests {
     use super::*;
     use crate::checks::{AppliedWaiver, Catalogue};
+
+    #[test]
+    fn stack_changes_name_tools_by_id_whatever_the_file_order() {
+        let tool = |id: &str, extra: &str| {
+            format!("[[tool]]\nid = \"{id}\"\nname = \"{id}\"\ncategory = \"crm\"\n{extra}\n")
+        };
+        let candidate = tool(
+            "cand",
+            "[[tool.integration]]\nto = \"zeta\"\ndata = [\"behavioral\"]\n[[tool.integration]]\nto = \"alpha\"\ndata = [\"behavioral\"]",
+        );
+        let changes_with = |peers: [&str; 2]| {
+            let text = format!(
+                "schema = 1\n[policy]\nexclusive_categories = [\"crm\"]\n{}{}{candidate}",
+                tool(peers[0], ""),
+                tool(peers[1], "")
+            );
+            let inv =
+                crate::inventory::load_str(&text, crate::inventory::source::Format::Toml, "s.toml")
+                    .unwrap();
+            changes(&inv, "cand")
+        };
+        let forward = changes_with(["zeta", "alpha"]);
+        assert_eq!(forward, changes_with(["alpha", "zeta"]));
+        assert!(
+            forward[0].contains("beside `alpha` and `zeta`:"),
+            "{forward:?}"
+        );
+        assert!(
+            forward
+                .iter()
+                .any(|c| c.starts_with("Sends `behavioral` data to `alpha` and `zeta` without")),
+            "{forward:?}"
+        );
+    }
 
     fn finding(check: &str, severity: Severity) -> Finding {
         let catalogue = Catalogue::builtin();

@@ -57,19 +57,13 @@ fn data_undeclared_outflow(ctx: &Context, def: &CheckDef, out: &mut Vec<Finding>
                 if to.len() > RECEIVERS_NAMED {
                     names.push(format!("{} more", to.len() - RECEIVERS_NAMED));
                 }
-                // "`a`", "`a` and `b`", "`a`, `b` and 3 more".
-                let last = names.pop().unwrap_or_default();
-                let names = if names.is_empty() {
-                    vec![last]
-                } else {
-                    vec![names.join(", "), last]
-                };
                 related.extend(
                     to.iter()
                         .take(RECEIVERS_NAMED)
                         .map(|&j| tools[j].id.clone()),
                 );
-                format!("{class} to {}", names.join(" and "))
+                // "`a`", "`a` and `b`", "`a`, `b` and 3 more".
+                format!("{class} to {}", super::and_list(names))
             })
             .collect();
         related.sort();

@@ -883,6 +883,15 @@ fn load_definition(file: &Path) -> Result<CheckDef> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn and_list_reads_as_a_sentence() {
+        let list = |items: &[&str]| and_list(items.iter().map(ToString::to_string).collect());
+        assert_eq!(list(&[]), "");
+        assert_eq!(list(&["a"]), "a");
+        assert_eq!(list(&["a", "b"]), "a and b");
+        assert_eq!(list(&["a", "b", "c"]), "a, b and c");
+    }
+
     /// A large audit holds hundreds of thousands of findings: what every
     /// finding of a check shares is one pointer, shared texts are one
     /// pointer each, and the fingerprint is a number.
@@ -1102,6 +1111,18 @@ pub(crate) mod testing {
     /// A minimal tool table.
     pub fn tool(id: &str, category: &str, extra: &str) -> String {
         format!("[[tool]]\nid = \"{id}\"\nname = \"{id}\"\ncategory = \"{category}\"\n{extra}\n")
+    }
+}
+
+/// Items as a sentence lists them: "a", "a and b", "a, b and c".
+pub fn and_list(mut items: Vec<String>) -> String {
+    let Some(last) = items.pop() else {
+        return String::new();
+    };
+    if items.is_empty() {
+        last
+    } else {
+        format!("{} and {last}", items.join(", "))
     }
 }
 
