@@ -21,15 +21,22 @@ bin=target/release/stackaudit
 # shared host's neighbours, frequency changes) falls on both alike.
 # Prints "validate_wall validate_cpu validate_kib audit_wall audit_cpu audit_kib
 # pair_ratio": medians of each, and the median of each run's audit wall over
-# the validate run just before it (which a drift between runs moves least).
+# the validate of the same run (which a drift between runs moves least).
 measure() {
   : >"$dir/validate"
   : >"$dir/audit"
-  for _ in $(seq "$runs"); do
-    time_once "$dir/validate" "$bin" validate "$dir/stack.toml"
-    # Each audit writes a new report, as a user's first run would.
-    rm -f "$dir/report.json"
-    time_once "$dir/audit" "$bin" audit "$dir/stack.toml" --as-of 2026-11-22 -f json -o "$dir/report.json"
+  for run in $(seq "$runs"); do
+    # Which goes first alternates too, so neither always finds the other's
+    # file cache and memory warm.
+    for which in $( ((run % 2)) && echo validate audit || echo audit validate); do
+      if [ "$which" = validate ]; then
+        time_once "$dir/validate" "$bin" validate "$dir/stack.toml"
+      else
+        # Each audit writes a new report, as a user's first run would.
+        rm -f "$dir/report.json"
+        time_once "$dir/audit" "$bin" audit "$dir/stack.toml" --as-of 2026-11-22 -f json -o "$dir/report.json"
+      fi
+    done
   done
   for which in validate audit; do
     for column in 1 2 3; do
