@@ -1211,6 +1211,31 @@ scim = true
     }
 
     #[test]
+    fn a_base_is_read_with_the_first_of_each_repeated_waiver() {
+        let renewed = WAIVER.replace("2027-02-01", "2027-03-01");
+        let other = WAIVER.replace("hootsuite", "buffer");
+        let inv = load_str(
+            &format!("schema = 1\n{TOOLS}\n{WAIVER}\n{renewed}\n{other}\n{renewed}"),
+            Format::Toml,
+            "stack.toml",
+        )
+        .unwrap();
+        let base = without_repeated_waivers(inv);
+        let kept: Vec<(&str, String)> = base
+            .waivers
+            .iter()
+            .map(|w| (w.tool.as_deref().unwrap_or(""), w.expires.to_string()))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("hootsuite", "2027-02-01".to_string()),
+                ("buffer", "2027-02-01".to_string())
+            ]
+        );
+    }
+
+    #[test]
     fn fingerprints_ignore_messages_and_lines() {
         let a = run("", "2026-11-22").unwrap();
         let b = run("", "2026-11-23").unwrap();
