@@ -587,7 +587,8 @@ fn evaluate(ctx: &Context, def: &CheckDef, findings: &mut Vec<Finding>) {
     }
 }
 
-/// Waivers must name real checks and stay within `policy.max_waiver_days`.
+/// Waivers must name real checks, stay within `policy.max_waiver_days` and
+/// not repeat one another.
 pub fn check_waivers(inv: &Inventory, ids: &[&str], as_of: Date) -> Result<(), InputError> {
     let earlier = earlier_waivers_for_the_same_findings(&inv.waivers);
     // Waivers may come from the inventory or from a `--waivers` file; errors
