@@ -196,7 +196,7 @@ fn resolve(path: &Path) -> Option<PathBuf> {
 }
 
 /// True when both paths name the same file (hard links included on Unix).
-fn same_file(a: &Path, b: &Path) -> bool {
+pub fn same_file(a: &Path, b: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;

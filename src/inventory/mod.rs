@@ -294,12 +294,7 @@ pub fn load_waivers(
 ) -> Result<Vec<model::Waiver>, InputError> {
     let name = path.display().to_string();
     // Read twice, each waiver would repeat itself.
-    let same = |a: &Path, b: &Path| {
-        a == b
-            || std::fs::canonicalize(a)
-                .is_ok_and(|a| std::fs::canonicalize(b).is_ok_and(|b| a == b))
-    };
-    if same(path, Path::new(stack.path.as_str())) {
+    if crate::output::same_file(path, Path::new(stack.path.as_str())) {
         return Err(InputError::single(
             name,
             Diagnostic::file("--waivers names the inventory itself")
